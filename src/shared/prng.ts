@@ -1,0 +1,65 @@
+/**
+ * sfc32: a small, fast, well-distributed PRNG whose whole state is four 32-bit words,
+ * so a protocol can keep it in its (serializable) context and stay a pure function of
+ * its inputs. Not for keys: key material comes from the runtime's seeded key derivation.
+ */
+export type PrngState = readonly [number, number, number, number]
+
+/** Spreads one 32-bit seed over the four state words and warms the generator up. */
+export const prngFromSeed = (seed: number): PrngState => {
+  let state: PrngState = [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0]
+  for (let i = 0; i < 12; i++) state = prngNext(state)[1]
+  return state
+}
+
+/** Returns a uniform 32-bit unsigned integer and the next state. */
+export const prngNext = (s: PrngState): readonly [number, PrngState] => {
+  let [a, b, c, d] = s
+  const t = (((a + b) | 0) + d) | 0
+  d = (d + 1) | 0
+  a = b ^ (b >>> 9)
+  b = (c + (c << 3)) | 0
+  c = (c << 21) | (c >>> 11)
+  c = (c + t) | 0
+  return [t >>> 0, [a, b, c, d]]
+}
+
+/** A mutable wrapper for code that draws many numbers in one step. */
+export class Prng {
+  constructor(private state: PrngState) {}
+
+  static fromSeed(seed: number): Prng {
+    return new Prng(prngFromSeed(seed))
+  }
+
+  snapshot(): PrngState {
+    return this.state
+  }
+
+  uint32(): number {
+    const [value, next] = prngNext(this.state)
+    this.state = next
+    return value
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution. */
+  next(): number {
+    return this.uint32() / 4294967296
+  }
+
+  /** Uniform integer in [0, n), n ≤ 2^32. */
+  int(n: number): number {
+    return Math.floor(this.next() * n)
+  }
+
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice()
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(i + 1)
+      const tmp = out[i]!
+      out[i] = out[j]!
+      out[j] = tmp
+    }
+    return out
+  }
+}
