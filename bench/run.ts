@@ -1,0 +1,27 @@
+import { membershipBenchmark } from './membership.ts'
+
+/**
+ * `npm run bench -- NAME [--json]`. Prints figures (never asserts on them): each
+ * benchmark measures its baseline in the same run, so figures compare across machines.
+ */
+const benchmarks: Record<string, { describe: string; run: () => Record<string, unknown> }> = {
+  membership: { describe: '50-node membership simulation vs the bare event loop', run: membershipBenchmark },
+}
+
+const args = process.argv.slice(2)
+const json = args.includes('--json')
+const names = args.filter((a) => !a.startsWith('--'))
+if (names.length === 0 || names.some((n) => benchmarks[n] === undefined)) {
+  process.stderr.write(`usage: npm run bench -- <name> [--json]\n${Object.entries(benchmarks).map(([n, b]) => `  ${n.padEnd(12)} ${b.describe}`).join('\n')}\n`)
+  process.exit(2)
+}
+for (const name of names) {
+  const figures = benchmarks[name]!.run()
+  if (json) process.stdout.write(`${JSON.stringify(figures)}\n`)
+  else {
+    process.stdout.write(`${name}\n`)
+    for (const [key, value] of Object.entries(figures)) {
+      process.stdout.write(`  ${key.padEnd(26)} ${typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(value)}\n`)
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate'
+import type { Envelope } from '../../runtime/envelope.ts'
+import type { ProtocolEffect } from '../../protocols/effects.ts'
+import { performEffect } from './performEffect.ts'
+import type { ActorToolkit } from './toolkit.ts'
+
+/** A protocol machine running inside an actor, with its emitted effects carried out. */
+export interface HostedMachine<TLogic extends AnyStateMachine> {
+  send(event: EventFromLogic<TLogic>): void
+  /** Hands a delivered envelope to the machine as `{type: kind, now, from, id, re?, body}`. */
+  deliver(envelope: Envelope): void
+  /** Hands a fired timer to the machine as `{type: 'timer', now, name, data}`. */
+  timer(name: string, data: unknown): void
+  snapshot(): SnapshotFrom<TLogic>
+  stop(): void
+}
+
+/**
+ * Starts an XState machine whose actions `emit` ProtocolEffects and performs each one.
+ * A machine that errors is a crash of the actor: the error is rethrown synchronously so
+ * the supervisor sees it (XState alone would leave the actor silently dead).
+ */
+export const hostMachine = <TLogic extends AnyStateMachine>(machine: TLogic, input: InputFrom<TLogic>, tk: ActorToolkit): HostedMachine<TLogic> => {
+  const actor = createActor(machine, { input })
+  actor.on('*', (effect) => performEffect(tk, effect as unknown as ProtocolEffect))
+  const send = (event: EventFromLogic<TLogic>): void => {
+    actor.send(event)
+    const snapshot = actor.getSnapshot() as { status: string; error?: unknown }
+    if (snapshot.status === 'error') throw snapshot.error instanceof Error ? snapshot.error : new Error(String(snapshot.error))
+  }
+  actor.start()
+  return {
+    send,
+    deliver: (envelope) => {
+      const event = { type: envelope.kind, now: tk.clock.now(), from: envelope.from, id: envelope.id, body: envelope.body }
+      send((envelope.re === undefined ? event : { ...event, re: envelope.re }) as unknown as EventFromLogic<TLogic>)
+    },
+    timer: (name, data) => send({ type: 'timer', now: tk.clock.now(), name, data } as unknown as EventFromLogic<TLogic>),
+    snapshot: () => actor.getSnapshot(),
+    stop: () => actor.stop(),
+  }
+}

@@ -1,0 +1,22 @@
+import { Schema } from 'effect'
+import { echoClient } from '../actors/client/echoClient.ts'
+import { DurationMicros } from '../protocols/membership/index.ts'
+import { defineWorkload, type WorkloadDefinition } from './definitions.ts'
+
+export const echoWorkload = defineWorkload({
+  type: 'echo',
+  describe: 'clients that send echo requests to any live actor of a role at a fixed rate',
+  params: Schema.Struct({
+    rate: Schema.optionalWith(Schema.Number.pipe(Schema.positive()), { default: () => 10 }),
+    timeout: Schema.optionalWith(DurationMicros, { default: () => 1_000_000 }),
+    target: Schema.optionalWith(Schema.String, { default: () => 'member' }),
+    clients: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 }),
+  }),
+  nodes: (params, _scenario, index) =>
+    Array.from({ length: params.clients }, (_, i) => {
+      const id = index === 0 ? `client-${i}` : `client-${index}-${i}`
+      return { id, role: 'client', params: {}, actors: [{ id, def: echoClient(params) }] }
+    }),
+})
+
+export const workloads: Readonly<Record<string, WorkloadDefinition>> = { echo: echoWorkload }

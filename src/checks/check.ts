@@ -1,0 +1,26 @@
+import type { Schema } from 'effect'
+import type { Scenario } from '../scenario/types.ts'
+import type { SimObserver } from '../runtime/sim/simulation.ts'
+
+export interface CheckResult {
+  readonly type: string
+  readonly passed: boolean
+  /** One line: what held, or what broke and where. */
+  readonly summary: string
+  /** Further lines for a failure (first offenders, times). */
+  readonly details?: readonly string[]
+}
+
+/** A check watches a run through the simulator's observer callbacks and judges it at the end. */
+export interface Checker extends SimObserver {
+  result(): CheckResult
+}
+
+export interface CheckDefinition<P = any> {
+  readonly type: string
+  readonly describe: string
+  readonly params: Schema.Schema<P, any, never>
+  create(params: P, scenario: Scenario): Checker
+}
+
+export const defineCheck = <P>(def: CheckDefinition<P>): CheckDefinition<P> => def
