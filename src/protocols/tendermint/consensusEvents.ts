@@ -1,0 +1,57 @@
+import type { MessageEvent, TimerEvent } from '../events.ts'
+import type { SignedProposal, SignedVote } from './messages.ts'
+import type { ValidatorSet } from './validatorSet.ts'
+
+/** What the consensus machine receives from the actor hosting it (every event carries `now`, µs). */
+
+/**
+ * Starts a height: the first one starts the machine, each later one follows the host's
+ * FinalizeBlock/Commit of the previous height (or a catch-up to a later height).
+ * `validators` is the set of this height, with its priorities and round-0 proposer.
+ */
+export interface NewHeightEvent {
+  readonly type: 'tendermint.new-height'
+  readonly now: number
+  readonly height: number
+  readonly validators: ValidatorSet
+}
+
+/** A signature-checked vote, from a peer or this node's own (the host feeds back what it signed). */
+export type VoteEvent = MessageEvent<'tendermint.vote', SignedVote>
+
+/**
+ * A signature-checked proposal, with what only the host can tell about its block:
+ * `valid` is the paper's valid(v) (the block decodes, hashes to `blockId`, passes the
+ * header checks and ABCI ProcessProposal), `blockTime` is its header time (µs; 0 when
+ * the block cannot be decoded).
+ */
+export interface ProposalEvent extends MessageEvent<'tendermint.proposal', SignedProposal> {
+  readonly valid: boolean
+  readonly blockTime: number
+}
+
+/** A block this node proposes: the encoded block, its id and header time. */
+export interface ProposalValue {
+  readonly blockId: string
+  readonly block: Uint8Array
+  readonly blockTime: number
+}
+
+/** The host's answer to a `tendermint.need-proposal` report (ABCI PrepareProposal). */
+export interface ProposalValueEvent {
+  readonly type: 'tendermint.proposal-value'
+  readonly now: number
+  readonly height: number
+  readonly round: number
+  readonly value: ProposalValue
+}
+
+export type ConsensusEvent = NewHeightEvent | VoteEvent | ProposalEvent | ProposalValueEvent | TimerEvent
+
+/** Timer names; each carries `{ height, round }` as data. */
+export const TIMER = {
+  propose: 'tendermint.timeout-propose',
+  prevote: 'tendermint.timeout-prevote',
+  precommit: 'tendermint.timeout-precommit',
+  commit: 'tendermint.timeout-commit',
+} as const

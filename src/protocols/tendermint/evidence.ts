@@ -1,0 +1,31 @@
+import type { SignedVote } from './messages.ts'
+import { blockKey } from './voteSet.ts'
+
+/**
+ * Proof that a validator signed two different votes for the same height, round and type
+ * (CometBFT `DuplicateVoteEvidence`, spec/consensus/evidence.md). Both votes carry their
+ * signatures, so anyone holding the validator's key can check it.
+ */
+export interface DuplicateVoteEvidence {
+  readonly voteA: SignedVote
+  readonly voteB: SignedVote
+  readonly totalVotingPower: bigint
+  readonly validatorPower: bigint
+  /** The time of the block at the votes' height (µs), from which the evidence ages. */
+  readonly timestamp: number
+}
+
+/**
+ * Orders the votes canonically, by block id with nil first (CometBFT compares
+ * `BlockID.Key()`), so that the same two votes always make the same evidence.
+ */
+export const duplicateVoteEvidence = (
+  vote1: SignedVote,
+  vote2: SignedVote,
+  validatorPower: bigint,
+  totalVotingPower: bigint,
+  timestamp: number,
+): DuplicateVoteEvidence => {
+  const [voteA, voteB] = blockKey(vote1.blockId) < blockKey(vote2.blockId) ? [vote1, vote2] : [vote2, vote1]
+  return { voteA, voteB, totalVotingPower, validatorPower, timestamp }
+}

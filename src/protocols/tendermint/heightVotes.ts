@@ -1,0 +1,70 @@
+import type { SignedVote, VoteType } from './messages.ts'
+import { addVote, emptyVoteSet, type VoteSet } from './voteSet.ts'
+
+/**
+ * All vote sets of one height (CometBFT's `consensus/types/height_vote_set.go`). Rounds up
+ * to the current one + 1 are always open; beyond that each validator may open at most
+ * two rounds, which lets a lagging node see the rounds the others are in (round skip,
+ * L55) while a faulty validator cannot make it keep sets for unbounded rounds.
+ */
+export interface RoundVotes {
+  readonly prevote: VoteSet
+  readonly precommit: VoteSet
+}
+
+export interface HeightVotes {
+  readonly height: number
+  readonly totalPower: bigint
+  readonly rounds: ReadonlyMap<number, RoundVotes>
+  /** Rounds beyond current + 1 that each validator opened (Go's `peerCatchupRounds`). */
+  readonly catchUpRounds: ReadonlyMap<string, readonly number[]>
+}
+
+export const MAX_CATCH_UP_ROUNDS_PER_VALIDATOR = 2
+
+export const emptyHeightVotes = (height: number, totalPower: bigint): HeightVotes => ({
+  height,
+  totalPower,
+  rounds: new Map(),
+  catchUpRounds: new Map(),
+})
+
+/** The set of (round, type); empty when no vote for that round arrived. */
+export const voteSetAt = (votes: HeightVotes, round: number, type: VoteType): VoteSet =>
+  votes.rounds.get(round)?.[type] ?? emptyVoteSet(votes.height, round, type, votes.totalPower)
+
+/** Rounds with at least one vote, ascending. */
+export const votedRounds = (votes: HeightVotes): number[] => [...votes.rounds.keys()].sort((a, b) => a - b)
+
+export type AddHeightVoteResult =
+  | { readonly outcome: 'added'; readonly votes: HeightVotes }
+  | { readonly outcome: 'duplicate'; readonly votes: HeightVotes }
+  | { readonly outcome: 'unwanted-round'; readonly votes: HeightVotes }
+  | { readonly outcome: 'conflict'; readonly votes: HeightVotes; readonly existing: SignedVote }
+
+/** Counts a vote of this height from a validator with `power`, while the node is in `currentRound`. */
+export const addHeightVote = (
+  votes: HeightVotes,
+  vote: SignedVote,
+  power: bigint,
+  currentRound: number,
+): AddHeightVoteResult => {
+  let catchUpRounds = votes.catchUpRounds
+  let round = votes.rounds.get(vote.round)
+  if (round === undefined) {
+    if (vote.round > currentRound + 1) {
+      const opened = catchUpRounds.get(vote.validatorAddress) ?? []
+      if (opened.length >= MAX_CATCH_UP_ROUNDS_PER_VALIDATOR) return { outcome: 'unwanted-round', votes }
+      catchUpRounds = new Map(catchUpRounds).set(vote.validatorAddress, [...opened, vote.round])
+    }
+    round = {
+      prevote: emptyVoteSet(votes.height, vote.round, 'prevote', votes.totalPower),
+      precommit: emptyVoteSet(votes.height, vote.round, 'precommit', votes.totalPower),
+    }
+  }
+  const result = addVote(round[vote.type], vote, power)
+  if (result.outcome === 'conflict') return { outcome: 'conflict', votes, existing: result.existing }
+  if (result.outcome === 'duplicate') return { outcome: 'duplicate', votes }
+  const rounds = new Map(votes.rounds).set(vote.round, { ...round, [vote.type]: result.set })
+  return { outcome: 'added', votes: { ...votes, rounds, catchUpRounds } }
+}

@@ -1,0 +1,162 @@
+import { enqueueActions, setup } from 'xstate'
+import type { ProtocolEffect } from '../effects.ts'
+import { initialContext, type ConsensusContext, type ConsensusInput, type Outcome } from './consensusContext.ts'
+import {
+  TIMER,
+  type ConsensusEvent,
+  type NewHeightEvent,
+  type ProposalEvent,
+  type ProposalValueEvent,
+  type VoteEvent,
+} from './consensusEvents.ts'
+import { decide, enterHeight, isNewHeight } from './heightSteps.ts'
+import { receiveProposal, receiveVote } from './intake.ts'
+import {
+  castVote,
+  lockAndPrecommit,
+  proposeValue,
+  recordValidValue,
+  scheduleTimeoutPrecommit,
+  scheduleTimeoutPrevote,
+  startRound,
+} from './roundSteps.ts'
+import {
+  decisionReady,
+  isTimerOf,
+  polkaForNil,
+  polkaForProposal,
+  precommitTimeoutDue,
+  prevoteOnProposal,
+  prevoteTimeoutDue,
+  roundToSkipTo,
+  roundZeroDue,
+} from './rules.ts'
+
+/**
+ * Tendermint consensus for one validator (paper Algorithm 1 as CometBFT runs it) as an
+ * XState machine. The states are the steps: `newHeight` (timeout_commit),
+ * `inRound.propose|prevote|precommit`, and `commit` (decided, waiting for the host to
+ * apply the block). The paper's "upon" rules are eventless transitions guarded by the
+ * pure checks of rules.ts, so after every event every rule that holds fires, in the
+ * order listed, until none does. Actions are the pure steps of roundSteps.ts,
+ * heightSteps.ts and intake.ts; their effects are emitted as ProtocolEffects (see
+ * index.ts for the contract with the host).
+ */
+
+/** Runs a pure step: assigns its context, emits its effects in order. */
+const run = (step: (context: ConsensusContext, event: ConsensusEvent) => Outcome) =>
+  enqueueActions<ConsensusContext, ConsensusEvent, undefined, ConsensusEvent, never, never, never, never, ProtocolEffect>(
+    ({ context, event, enqueue }) => {
+      const outcome = step(context, event)
+      enqueue.assign(() => outcome.context)
+      for (const effect of outcome.effects) enqueue.emit(effect)
+    },
+  )
+
+export const tendermintMachine = setup({
+  types: {
+    context: {} as ConsensusContext,
+    events: {} as ConsensusEvent,
+    input: {} as ConsensusInput,
+    emitted: {} as ProtocolEffect,
+  },
+  guards: {
+    isNewHeight: ({ context, event }) => event.type === 'tendermint.new-height' && isNewHeight(context, event),
+    canDecide: ({ context }) => decisionReady(context) !== undefined,
+    canSkipRound: ({ context }) => roundToSkipTo(context) !== undefined,
+    roundZeroDue: ({ context, event }) => roundZeroDue(context, event.now),
+    canPrevoteOnProposal: ({ context }) => prevoteOnProposal(context) !== undefined,
+    prevoteTimeoutDue: ({ context }) => prevoteTimeoutDue(context),
+    polkaForProposal: ({ context }) => polkaForProposal(context) !== undefined,
+    polkaForNil: ({ context }) => polkaForNil(context),
+    precommitTimeoutDue: ({ context }) => precommitTimeoutDue(context),
+    timeoutCommitFired: ({ context, event }) => event.type === 'timer' && isTimerOf(context, event, TIMER.commit, 0),
+    timeoutProposeFired: ({ context, event }) => event.type === 'timer' && isTimerOf(context, event, TIMER.propose),
+    timeoutPrevoteFired: ({ context, event }) => event.type === 'timer' && isTimerOf(context, event, TIMER.prevote),
+    timeoutPrecommitFired: ({ context, event }) => event.type === 'timer' && isTimerOf(context, event, TIMER.precommit),
+  },
+  actions: {
+    enterHeight: run((ctx, event) => enterHeight(ctx, event as NewHeightEvent)),
+    receiveVote: run((ctx, event) => receiveVote(ctx, (event as VoteEvent).body)),
+    receiveProposal: run((ctx, event) => receiveProposal(ctx, event as ProposalEvent)),
+    proposeValue: run((ctx, event) => proposeValue(ctx, event as ProposalValueEvent)),
+    startRoundZero: run((ctx, event) => startRound(ctx, 0, event.now)),
+    startNextRound: run((ctx, event) => startRound(ctx, ctx.round + 1, event.now)),
+    skipRound: run((ctx, event) => startRound(ctx, roundToSkipTo(ctx)!, event.now)),
+    decide: run((ctx, event) => decide(ctx, decisionReady(ctx)!, event.now)),
+    prevoteOnProposal: run((ctx, event) => castVote(ctx, 'prevote', prevoteOnProposal(ctx)!.blockId, event.now)),
+    prevoteNil: run((ctx, event) => castVote(ctx, 'prevote', null, event.now)),
+    precommitNil: run((ctx, event) => castVote(ctx, 'precommit', null, event.now)),
+    lockAndPrecommit: run((ctx, event) => lockAndPrecommit(ctx, polkaForProposal(ctx)!, event.now)),
+    recordValidValue: run((ctx) => recordValidValue(ctx, polkaForProposal(ctx)!)),
+    scheduleTimeoutPrevote: run((ctx) => scheduleTimeoutPrevote(ctx)),
+    scheduleTimeoutPrecommit: run((ctx) => scheduleTimeoutPrecommit(ctx)),
+  },
+}).createMachine({
+  id: 'tendermint',
+  context: ({ input }) => initialContext(input),
+  initial: 'idle',
+  on: {
+    'tendermint.new-height': { guard: 'isNewHeight', target: '.newHeight', actions: 'enterHeight' },
+    'tendermint.vote': { actions: 'receiveVote' },
+    'tendermint.proposal': { actions: 'receiveProposal' },
+  },
+  states: {
+    idle: {},
+    newHeight: {
+      always: [
+        { guard: 'canDecide', target: 'commit', actions: 'decide' },
+        { guard: 'canSkipRound', target: 'inRound', actions: 'skipRound' },
+        { guard: 'roundZeroDue', target: 'inRound', actions: 'startRoundZero' },
+      ],
+      on: { timer: { guard: 'timeoutCommitFired', target: 'inRound', actions: 'startRoundZero' } },
+    },
+    inRound: {
+      initial: 'propose',
+      on: {
+        // OnTimeoutPrecommit (L65–67): in any step of the round
+        timer: { guard: 'timeoutPrecommitFired', target: '.propose', reenter: true, actions: 'startNextRound' },
+      },
+      states: {
+        propose: {
+          always: [
+            { guard: 'canDecide', target: '#tendermint.commit', actions: 'decide' },
+            { guard: 'canSkipRound', target: 'propose', reenter: true, actions: 'skipRound' },
+            { guard: 'canPrevoteOnProposal', target: 'prevote', actions: 'prevoteOnProposal' },
+            { guard: 'precommitTimeoutDue', actions: 'scheduleTimeoutPrecommit' },
+          ],
+          on: {
+            'tendermint.proposal-value': { actions: 'proposeValue' },
+            // OnTimeoutPropose (L57–60)
+            timer: { guard: 'timeoutProposeFired', target: 'prevote', actions: 'prevoteNil' },
+          },
+        },
+        prevote: {
+          always: [
+            { guard: 'canDecide', target: '#tendermint.commit', actions: 'decide' },
+            { guard: 'canSkipRound', target: 'propose', actions: 'skipRound' },
+            { guard: 'polkaForProposal', target: 'precommit', actions: 'lockAndPrecommit' },
+            { guard: 'polkaForNil', target: 'precommit', actions: 'precommitNil' },
+            { guard: 'prevoteTimeoutDue', actions: 'scheduleTimeoutPrevote' },
+            { guard: 'precommitTimeoutDue', actions: 'scheduleTimeoutPrecommit' },
+          ],
+          on: {
+            // OnTimeoutPrevote (L61–64)
+            timer: { guard: 'timeoutPrevoteFired', target: 'precommit', actions: 'precommitNil' },
+          },
+        },
+        precommit: {
+          always: [
+            { guard: 'canDecide', target: '#tendermint.commit', actions: 'decide' },
+            { guard: 'canSkipRound', target: 'propose', actions: 'skipRound' },
+            { guard: 'polkaForProposal', actions: 'recordValidValue' },
+            { guard: 'precommitTimeoutDue', actions: 'scheduleTimeoutPrecommit' },
+          ],
+        },
+      },
+    },
+    commit: {},
+  },
+})
+
+export type TendermintMachine = typeof tendermintMachine
