@@ -1,5 +1,5 @@
 import { Either } from 'effect'
-import { catalog, vocabularyOf } from '../src/catalog/index.ts'
+import { catalog, scenarioVocabulary } from '../src/catalog/index.ts'
 import { loadScenario } from '../src/scenario/load.ts'
 import { runScenario } from '../src/scenario/run.ts'
 import { EventQueue } from '../src/runtime/sim/eventQueue.ts'
@@ -12,7 +12,7 @@ import { TraceRecorder } from '../src/runtime/trace/recorder.ts'
  * nothing behind them — what the simulator would cost if messages were free.
  */
 export const membershipBenchmark = () => {
-  const loaded = loadScenario(new URL('../scenarios/bench-membership.yaml', import.meta.url).pathname, vocabularyOf(catalog))
+  const loaded = loadScenario(new URL('../scenarios/bench-membership.yaml', import.meta.url).pathname, scenarioVocabulary)
   if (Either.isLeft(loaded)) throw new Error(loaded.left.message)
   const scenario = loaded.right
   // Warm-up: let the JIT see the hot paths before measuring.

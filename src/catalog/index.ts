@@ -25,3 +25,6 @@ export const vocabularyOf = (c: Catalog): ScenarioVocabulary => ({
   workloads: Object.fromEntries(Object.values(c.workloads).map((w) => [w.type, { params: w.params, describe: w.describe }])),
   checks: Object.fromEntries(Object.values(c.checks).map((k) => [k.type, { params: k.params, describe: k.describe }])),
 })
+
+/** The catalog's vocabulary, built once: the loader caches its compiled schema per vocabulary object. */
+export const scenarioVocabulary: ScenarioVocabulary = vocabularyOf(catalog)

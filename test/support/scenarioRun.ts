@@ -1,12 +1,12 @@
 import { Either } from 'effect'
-import { catalog, vocabularyOf } from '../../src/catalog/index.ts'
+import { catalog, scenarioVocabulary } from '../../src/catalog/index.ts'
 import { parseScenario } from '../../src/scenario/load.ts'
 import { runScenario } from '../../src/scenario/run.ts'
 import type { Scenario } from '../../src/scenario/types.ts'
 import { TraceRecorder } from '../../src/runtime/trace/recorder.ts'
 
 export const scenarioFrom = (yaml: string): Scenario => {
-  const parsed = parseScenario(yaml, 'test.yaml', vocabularyOf(catalog))
+  const parsed = parseScenario(yaml, 'test.yaml', scenarioVocabulary)
   if (Either.isLeft(parsed)) throw new Error(`test scenario does not parse: ${parsed.left.message}\n${yaml}`)
   return parsed.right
 }

@@ -1,11 +1,11 @@
-import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate'
+import { createActor, type AnyActorLogic, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate'
 import type { Envelope } from '../../runtime/envelope.ts'
 import type { ProtocolEffect } from '../../protocols/effects.ts'
 import { performEffect } from './performEffect.ts'
 import type { ActorToolkit } from './toolkit.ts'
 
 /** A protocol machine running inside an actor, with its emitted effects carried out. */
-export interface HostedMachine<TLogic extends AnyStateMachine> {
+export interface HostedMachine<TLogic extends AnyActorLogic> {
   send(event: EventFromLogic<TLogic>): void
   /** Hands a delivered envelope to the machine as `{type: kind, now, from, id, re?, body}`. */
   deliver(envelope: Envelope): void
@@ -16,11 +16,12 @@ export interface HostedMachine<TLogic extends AnyStateMachine> {
 }
 
 /**
- * Starts an XState machine whose actions `emit` ProtocolEffects and performs each one.
+ * Starts a protocol's XState logic (a machine, or transition logic for single-state
+ * protocols) whose actions `emit` ProtocolEffects, and performs each one.
  * A machine that errors is a crash of the actor: the error is rethrown synchronously so
  * the supervisor sees it (XState alone would leave the actor silently dead).
  */
-export const hostMachine = <TLogic extends AnyStateMachine>(machine: TLogic, input: InputFrom<TLogic>, tk: ActorToolkit): HostedMachine<TLogic> => {
+export const hostMachine = <TLogic extends AnyActorLogic>(machine: TLogic, input: InputFrom<TLogic>, tk: ActorToolkit): HostedMachine<TLogic> => {
   const actor = createActor(machine, { input })
   actor.on('*', (effect) => performEffect(tk, effect as unknown as ProtocolEffect))
   const send = (event: EventFromLogic<TLogic>): void => {

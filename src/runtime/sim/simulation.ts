@@ -395,11 +395,11 @@ export class Simulation implements SimKernel {
       case 'isolate':
         return [[shape.node], all.filter((id) => id !== shape.node)]
       case 'split': {
+        // Dealt round-robin so there are exactly `parts` groups, their sizes differing by at most one.
         const shuffled = this.random.shuffle(all)
-        const size = Math.ceil(shuffled.length / shape.parts)
-        const groups: string[][] = []
-        for (let i = 0; i < shuffled.length; i += size) groups.push(shuffled.slice(i, i + size).sort())
-        return groups
+        const groups: string[][] = Array.from({ length: shape.parts }, () => [])
+        shuffled.forEach((id, i) => groups[i % shape.parts]!.push(id))
+        return groups.map((g) => g.sort())
       }
       case 'groups': {
         const listed = new Set(shape.groups.flat())

@@ -1,0 +1,2 @@
+import { membershipBenchmark } from './membership.ts'
+console.log(membershipBenchmark())
