@@ -1,6 +1,6 @@
 import { Schema } from 'effect'
 import { echoClient } from '../actors/client/echoClient.ts'
-import { DurationMicros } from '../protocols/membership/index.ts'
+import { Duration } from '../shared/paramSchemas.ts'
 import { defineWorkload, type WorkloadDefinition } from './definitions.ts'
 
 export const echoWorkload = defineWorkload({
@@ -8,7 +8,7 @@ export const echoWorkload = defineWorkload({
   describe: 'clients that send echo requests to any live actor of a role at a fixed rate',
   params: Schema.Struct({
     rate: Schema.optionalWith(Schema.Number.pipe(Schema.positive()), { default: () => 10 }),
-    timeout: Schema.optionalWith(DurationMicros, { default: () => 1_000_000 }),
+    timeout: Schema.optionalWith(Duration, { default: () => 1_000_000 }),
     target: Schema.optionalWith(Schema.String, { default: () => 'member' }),
     clients: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 }),
   }),

@@ -1,6 +1,6 @@
 import { Schema } from 'effect'
 import { crashDetectionBound, membershipParamsFrom, type MembershipParams } from '../protocols/membership/index.ts'
-import { DurationMicros } from '../protocols/membership/params.ts'
+import { Duration } from '../shared/paramSchemas.ts'
 import type { Scenario } from '../scenario/types.ts'
 import type { Micros } from '../runtime/time.ts'
 import { formatDuration } from '../runtime/time.ts'
@@ -56,7 +56,7 @@ abstract class MembershipWatcher extends NodeHistory implements Checker {
 export const crashDetected = defineCheck({
   type: 'membership.crash-detected',
   describe: 'every live member suspects a crashed member within a bound (default: the protocol\'s worst-case bound)',
-  params: Schema.Struct({ within: Schema.optional(DurationMicros) }),
+  params: Schema.Struct({ within: Schema.optional(Duration) }),
   create: (params, scenario) => new CrashDetected(scenario, params.within),
 })
 
@@ -148,7 +148,7 @@ class NoFalseSuspicion extends MembershipWatcher {
 export const converged = defineCheck({
   type: 'membership.converged',
   describe: 'at the end, every live member sees exactly the live members as alive, within a time after the last fault',
-  params: Schema.Struct({ within: DurationMicros }),
+  params: Schema.Struct({ within: Duration }),
   create: (params, scenario) => new Converged(scenario, params.within),
 })
 

@@ -6,7 +6,6 @@ export {
   crashConfirmationBound,
   crashDetectionBound,
   defaultMembershipParams,
-  DurationMicros,
   MembershipParamsSchema,
   membershipParamsFrom,
   membershipParamsProblem,

@@ -1,4 +1,5 @@
-import { ParseResult, Schema } from 'effect'
+import { Schema } from 'effect'
+import { Duration } from '../../shared/paramSchemas.ts'
 
 /** Membership tuning. Durations are µs; counts of periods are multiples of `protocolPeriod`. */
 export interface MembershipParams {
@@ -54,37 +55,13 @@ export const membershipParamsFrom = (partial: Partial<MembershipParams> = {}): M
   return params
 }
 
-const UNIT_MICROS: Record<string, number> = { us: 1, µs: 1, ms: 1_000, s: 1_000_000, m: 60_000_000 }
-
-/**
- * "1s", "200ms", "750us", or a bare number of milliseconds, to integer µs. Local on
- * purpose: protocols import nothing from the runtime.
- */
-export const parseDurationMicros = (input: string | number): number | undefined => {
-  if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? Math.round(input * 1_000) : undefined
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m)?\s*$/.exec(input)
-  return match ? Math.round(Number(match[1]) * (UNIT_MICROS[match[2] ?? 'ms'] ?? 1_000)) : undefined
-}
-
-/** A duration as written in a scenario, decoded to integer µs. */
-export const DurationMicros = Schema.transformOrFail(Schema.Union(Schema.String, Schema.Number), Schema.NonNegativeInt, {
-  strict: true,
-  decode: (input, _options, ast) => {
-    const micros = parseDurationMicros(input)
-    return micros === undefined
-      ? ParseResult.fail(new ParseResult.Type(ast, input, `expected a duration such as "1s", "200ms" or a number of ms, got ${JSON.stringify(input)}`))
-      : ParseResult.succeed(micros)
-  },
-  encode: (micros) => ParseResult.succeed(`${micros}us`),
-})
-
 const withDefault = <S extends Schema.Schema.Any>(schema: S, value: Schema.Schema.Type<S>) =>
   Schema.optionalWith(schema, { default: () => value })
 
-/** Scenario form: every field optional (defaults above), durations as in `DurationMicros`. */
+/** Scenario form: every field optional (defaults above), durations as in `Duration`. */
 export const MembershipParamsSchema = Schema.Struct({
-  protocolPeriod: withDefault(DurationMicros, defaultMembershipParams.protocolPeriod),
-  pingTimeout: withDefault(DurationMicros, defaultMembershipParams.pingTimeout),
+  protocolPeriod: withDefault(Duration, defaultMembershipParams.protocolPeriod),
+  pingTimeout: withDefault(Duration, defaultMembershipParams.pingTimeout),
   indirectProbes: withDefault(Schema.NonNegativeInt, defaultMembershipParams.indirectProbes),
   suspicionTimeout: withDefault(Schema.NonNegativeInt, defaultMembershipParams.suspicionTimeout),
   deadProbeEvery: withDefault(Schema.NonNegativeInt, defaultMembershipParams.deadProbeEvery),
