@@ -23,10 +23,17 @@ export type Fate =
  * per ordered pair of nodes and per channel; a link sends one message at a time at its
  * bandwidth, so large payloads queue behind each other as on a real wire.
  */
+/** One direction of one link: its resolved profile and when each channel's wire is free. */
+interface Link {
+  readonly profile: LinkProfile
+  messageBusyUntil: Micros
+  bulkBusyUntil: Micros
+}
+
 export class NetworkSimulator {
   private model: NetworkModel
-  private readonly profiles = new Map<string, LinkProfile>()
-  private readonly busyUntil = new Map<string, Micros>()
+  /** from → to → link; nested maps avoid building a string key on every send. */
+  private links = new Map<string, Map<string, Link>>()
   /** Group index per node while a partition is active. */
   private groups: ReadonlyMap<string, number> | undefined
   private oneWay = false
@@ -46,7 +53,16 @@ export class NetworkSimulator {
   /** Replaces global knobs (a `network` fault); link rules stay. */
   reconfigure(model: NetworkModel): void {
     this.model = model
-    this.profiles.clear()
+    // Profiles change; wires stay busy with what they were already sending.
+    const previous = this.links
+    this.links = new Map()
+    for (const [from, row] of previous) {
+      for (const [to, link] of row) {
+        const fresh = this.link(from, to)
+        fresh.messageBusyUntil = link.messageBusyUntil
+        fresh.bulkBusyUntil = link.bulkBusyUntil
+      }
+    }
   }
 
   partition(groups: readonly (readonly string[])[], oneWay: boolean): void {
@@ -75,12 +91,13 @@ export class NetworkSimulator {
    */
   send(from: string, to: string, size: number, channel: Channel, now: Micros): Fate {
     if (this.blocked(from, to)) return { delivered: false, reason: 'partition' }
-    const link = this.profile(from, to)
-    if (link.loss > 0 && this.random.next() < link.loss) return { delivered: false, reason: 'loss' }
-    const departure = this.transmit(`${channel}|${from}|${to}`, size, link.bandwidth, now)
-    const first = departure + this.delay(link)
-    if (link.duplicate > 0 && this.random.next() < link.duplicate) {
-      return { delivered: true, arrivals: [first, departure + this.delay(link)] }
+    const link = this.link(from, to)
+    const profile = link.profile
+    if (profile.loss > 0 && this.random.next() < profile.loss) return { delivered: false, reason: 'loss' }
+    const departure = this.transmit(link, channel, size, now)
+    const first = departure + this.delay(profile)
+    if (profile.duplicate > 0 && this.random.next() < profile.duplicate) {
+      return { delivered: true, arrivals: [first, departure + this.delay(profile)] }
     }
     return { delivered: true, arrivals: [first] }
   }
@@ -91,22 +108,23 @@ export class NetworkSimulator {
     return drawLatency(link.latency, this.random) + extra
   }
 
-  /** Serializes the message onto the link; returns when its last byte has left. */
-  private transmit(key: string, size: number, bandwidth: number, now: Micros): Micros {
-    const start = Math.max(now, this.busyUntil.get(key) ?? 0)
-    const done = start + Math.ceil((size * 1_000_000) / bandwidth)
-    this.busyUntil.set(key, done)
-    return done
+  /** Serializes the message onto the link's wire for its channel; returns when its last byte has left. */
+  private transmit(link: Link, channel: Channel, size: number, now: Micros): Micros {
+    const wireTime = Math.ceil((size * 1_000_000) / link.profile.bandwidth)
+    if (channel === 'bulk') {
+      link.bulkBusyUntil = Math.max(now, link.bulkBusyUntil) + wireTime
+      return link.bulkBusyUntil
+    }
+    link.messageBusyUntil = Math.max(now, link.messageBusyUntil) + wireTime
+    return link.messageBusyUntil
   }
 
-  private profile(from: string, to: string): LinkProfile {
-    const key = `${from}|${to}`
-    let profile = this.profiles.get(key)
-    if (profile === undefined) {
-      profile = this.resolve(from, to)
-      this.profiles.set(key, profile)
-    }
-    return profile
+  private link(from: string, to: string): Link {
+    let row = this.links.get(from)
+    if (row === undefined) this.links.set(from, (row = new Map()))
+    let link = row.get(to)
+    if (link === undefined) row.set(to, (link = { profile: this.resolve(from, to), messageBusyUntil: 0, bulkBusyUntil: 0 }))
+    return link
   }
 
   private resolve(from: string, to: string): LinkProfile {
