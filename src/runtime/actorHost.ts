@@ -6,6 +6,7 @@ import {
   BulkChannel,
   Clock,
   Directory,
+  Keys,
   Log,
   Metrics,
   Random,
@@ -16,6 +17,7 @@ import {
   Transport,
   type ActorServices,
   type DirectoryService,
+  type KeyService,
   type LogService,
   type MetricsService,
   type RandomService,
@@ -46,6 +48,7 @@ export interface HostEnvironment {
   log(actor: ActorId): LogService
   metrics(actor: ActorId): MetricsService
   reports(actor: ActorId): ReportService
+  keys(actor: ActorId): KeyService
 }
 
 export class ActorStartError extends Data.TaggedError('ActorStartError')<{ readonly actor: ActorId; readonly detail: string }> {
@@ -217,6 +220,7 @@ export class ActorHost {
       Context.add(Metrics, env.metrics(this.id)),
       Context.add(Reports, env.reports(this.id)),
       Context.add(Directory, env.directory),
+      Context.add(Keys, env.keys(this.id)),
     )
   }
 }

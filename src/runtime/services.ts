@@ -103,6 +103,17 @@ export interface ReportService {
   report(event: string, data: unknown): void
 }
 
+/**
+ * The actor's identity key (ed25519) and the public keys of the others. In simulation
+ * every key is derived from the run seed; in process mode the node's key comes from its
+ * data directory and the others' from the network file.
+ */
+export interface KeyService {
+  readonly publicKey: Uint8Array
+  sign(message: Uint8Array): Uint8Array
+  publicKeyOf(actor: ActorId): Uint8Array | undefined
+}
+
 export class Clock extends Context.Tag('strata/Clock')<Clock, ClockService>() {}
 export class Timers extends Context.Tag('strata/Timers')<Timers, TimerService>() {}
 export class Transport extends Context.Tag('strata/Transport')<Transport, TransportService>() {}
@@ -112,6 +123,7 @@ export class Store extends Context.Tag('strata/Store')<Store, StoreService>() {}
 export class Log extends Context.Tag('strata/Log')<Log, LogService>() {}
 export class Metrics extends Context.Tag('strata/Metrics')<Metrics, MetricsService>() {}
 export class Reports extends Context.Tag('strata/Reports')<Reports, ReportService>() {}
+export class Keys extends Context.Tag('strata/Keys')<Keys, KeyService>() {}
 
 /** Identity of the actor a set of services belongs to. */
 export interface SelfService {
@@ -122,7 +134,7 @@ export interface SelfService {
 }
 export class Self extends Context.Tag('strata/Self')<Self, SelfService>() {}
 
-export type ActorServices = Clock | Timers | Transport | BulkChannel | Random | Store | Log | Metrics | Self | Directory | Reports
+export type ActorServices = Clock | Timers | Transport | BulkChannel | Random | Store | Log | Metrics | Self | Directory | Reports | Keys
 
 export interface DirectoryEntry {
   readonly id: ActorId

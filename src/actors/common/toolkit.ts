@@ -1,5 +1,5 @@
 import { Effect } from 'effect'
-import { BulkChannel, Clock, Directory, Log, Metrics, Random, Reports, Self, Store, Timers, Transport } from '../../runtime/services.ts'
+import { BulkChannel, Clock, Directory, Keys, Log, Metrics, Random, Reports, Self, Store, Timers, Transport } from '../../runtime/services.ts'
 
 /**
  * All of an actor's services as one plain object, read once when the actor starts, so
@@ -17,6 +17,7 @@ export const actorToolkit = Effect.all({
   metrics: Metrics,
   reports: Reports,
   directory: Directory,
+  keys: Keys,
 })
 
 export type ActorToolkit = Effect.Effect.Success<typeof actorToolkit>

@@ -5,7 +5,7 @@ import type { Envelope } from '../envelope.ts'
 import { Mailbox } from '../mailbox.ts'
 import { MetricsBook } from '../metricsBook.ts'
 import { deriveSeed, SeededRandom } from '../random.ts'
-import type { DirectoryService, LogLevel, LogService, RandomService, ReportService, StoreService } from '../services.ts'
+import type { DirectoryService, KeyService, LogLevel, LogService, RandomService, ReportService, StoreService } from '../services.ts'
 import { MemoryStore } from '../store/memoryStore.ts'
 import { Supervisor, type SupervisorSpec } from '../supervisor.ts'
 import type { Micros } from '../time.ts'
@@ -39,6 +39,7 @@ export interface SimKernel {
   traceDrop(envelope: Envelope | undefined, to: ActorId, digest: string, reason: string): void
   report(actor: ActorId, event: string, data: unknown): void
   log(actor: ActorId, level: LogLevel, message: string, fields?: Record<string, unknown>): void
+  keys(actor: ActorId): KeyService
   statusChanged(node: SimNode, status: NodeStatus, reason?: string): void
 }
 
@@ -217,6 +218,10 @@ export class SimNode implements HostEnvironment {
 
   reports(actor: ActorId): ReportService {
     return { report: (event, data) => this.kernel.report(actor, event, data) }
+  }
+
+  keys(actor: ActorId): KeyService {
+    return this.kernel.keys(actor)
   }
 
   setReadCorruption(probability: number): void {

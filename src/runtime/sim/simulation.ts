@@ -4,8 +4,9 @@ import type { ActorHost } from '../actorHost.ts'
 import { decodeEnvelope, encodeEnvelope } from '../codec/envelopeCodec.ts'
 import type { Envelope } from '../envelope.ts'
 import type { KindRegistry } from '../kinds.ts'
-import { deriveSeed, SeededRandom } from '../random.ts'
-import type { DirectoryEntry, DirectoryService, LogLevel } from '../services.ts'
+import { deriveKeySeed, deriveSeed, SeededRandom } from '../random.ts'
+import type { DirectoryEntry, DirectoryService, KeyService, LogLevel } from '../services.ts'
+import { signingKeyFromSeed, type SigningKey } from '../crypto/ed25519.ts'
 import type { Micros } from '../time.ts'
 import { digestBytes } from '../trace/digest.ts'
 import type { TraceEvent } from '../trace/event.ts'
@@ -97,6 +98,7 @@ export class Simulation implements SimKernel {
   private readonly random: SeededRandom
   private readonly observers: readonly SimObserver[]
   private readonly logRank: number
+  private readonly signingKeys = new Map<ActorId, SigningKey>()
   private clock: Micros = 0
   private scheduled = 0
   private traced = 0
@@ -237,6 +239,18 @@ export class Simulation implements SimKernel {
     if (LOG_RANK[level] < this.logRank) return
     this.logs.push(fields === undefined ? { at: this.clock, actor, level, message } : { at: this.clock, actor, level, message, fields })
     if (this.logs.length > (this.config.keepLogs ?? 200)) this.logs.shift()
+  }
+
+  /** Every actor's key, derived from the run seed (determinism rule 4), made on first use. */
+  keys(actor: ActorId): KeyService {
+    const key = this.signingKey(actor)
+    return { publicKey: key.publicKey, sign: (message) => key.sign(message), publicKeyOf: (other) => (this.hostById.has(other) ? this.signingKey(other).publicKey : undefined) }
+  }
+
+  private signingKey(actor: ActorId): SigningKey {
+    let key = this.signingKeys.get(actor)
+    if (key === undefined) this.signingKeys.set(actor, (key = signingKeyFromSeed(deriveKeySeed(this.config.seed, `key:${actor}`))))
+    return key
   }
 
   statusChanged(node: SimNode, status: NodeStatus, reason?: string): void {

@@ -1,0 +1,173 @@
+import { Buffer } from 'node:buffer'
+
+/**
+ * The encoder's output: CBOR heads and payloads written into one buffer that is reused
+ * from call to call and grows when a value needs more; each call takes an exact-size copy
+ * of what it wrote. That replaces cborg's per-call list of chunks, which was most of its
+ * cost on small messages. A large payload (an 8 MiB fragment) is copied twice: into the
+ * buffer and out of it.
+ */
+const INITIAL_BYTES = 16 * 1024
+
+/** A buffer grown past this for one large value is dropped afterwards rather than kept. */
+const RETAINED_BYTES = 1024 * 1024
+
+export const TYPE_UNSIGNED = 0x00
+export const TYPE_NEGATIVE = 0x20
+export const TYPE_BYTES = 0x40
+export const TYPE_TEXT = 0x60
+export const TYPE_ARRAY = 0x80
+export const TYPE_MAP = 0xa0
+export const FALSE = 0xf4
+export const TRUE = 0xf5
+export const NULL = 0xf6
+const FLOAT16 = 0xf9
+const FLOAT32 = 0xfa
+const FLOAT64 = 0xfb
+
+// Below this many characters, text is written by a loop that bails out on the first
+// non-ASCII character; above it, by Node's native UTF-8 writer.
+const SHORT_TEXT = 24
+
+export class CborWriter {
+  pos = 0
+  private bytes = new Uint8Array(INITIAL_BYTES)
+  private view = new DataView(this.bytes.buffer)
+  private utf8 = Buffer.from(this.bytes.buffer)
+
+  /** Starts a new value, forgetting what the last one wrote. */
+  reset(): void {
+    this.pos = 0
+  }
+
+  /** An exact-size copy of what was written since the last reset. */
+  take(): Uint8Array {
+    const written = this.bytes.slice(0, this.pos)
+    if (this.bytes.length > RETAINED_BYTES) this.allocate(INITIAL_BYTES)
+    return written
+  }
+
+  byte(value: number): void {
+    this.ensure(1)
+    this.bytes[this.pos++] = value
+  }
+
+  /** The initial byte(s) of an item: its major type and an argument (a non-negative safe integer), in shortest form. */
+  head(type: number, argument: number): void {
+    this.ensure(9)
+    const bytes = this.bytes
+    let pos = this.pos
+    if (argument < 24) {
+      bytes[pos++] = type | argument
+    } else if (argument < 0x100) {
+      bytes[pos++] = type | 24
+      bytes[pos++] = argument
+    } else if (argument < 0x10000) {
+      bytes[pos++] = type | 25
+      bytes[pos++] = argument >>> 8
+      bytes[pos++] = argument
+    } else if (argument < 0x100000000) {
+      bytes[pos++] = type | 26
+      this.view.setUint32(pos, argument)
+      pos += 4
+    } else {
+      bytes[pos++] = type | 27
+      this.view.setUint32(pos, Math.floor(argument / 0x100000000))
+      this.view.setUint32(pos + 4, argument >>> 0)
+      pos += 8
+    }
+    this.pos = pos
+  }
+
+  /** A head with an 8-byte argument given as its high and low 32-bit halves. */
+  head64(type: number, high: number, low: number): void {
+    this.ensure(9)
+    this.bytes[this.pos] = type | 27
+    this.view.setUint32(this.pos + 1, high)
+    this.view.setUint32(this.pos + 5, low)
+    this.pos += 9
+  }
+
+  /** A byte string. */
+  byteString(value: Uint8Array): void {
+    const length = value.length
+    this.head(TYPE_BYTES, length)
+    this.ensure(length)
+    this.bytes.set(value, this.pos)
+    this.pos += length
+  }
+
+  /** Text, as UTF-8; a lone surrogate becomes U+FFFD, as with TextEncoder. */
+  text(value: string): void {
+    const length = value.length
+    if (length >= SHORT_TEXT) return this.utf8Text(value)
+    this.ensure(length + 1)
+    const bytes = this.bytes
+    const start = this.pos
+    let pos = start + 1
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i)
+      if (code >= 0x80) return this.utf8Text(value)
+      bytes[pos++] = code
+    }
+    bytes[start] = TYPE_TEXT | length
+    this.pos = pos
+  }
+
+  /** Copies bytes prepared earlier (a head and its payload). */
+  raw(value: Uint8Array): void {
+    const length = value.length
+    this.ensure(length)
+    const bytes = this.bytes
+    let pos = this.pos
+    for (let i = 0; i < length; i++) bytes[pos++] = value[i]!
+    this.pos = pos
+  }
+
+  float16(half: number): void {
+    this.ensure(3)
+    this.bytes[this.pos] = FLOAT16
+    this.view.setUint16(this.pos + 1, half)
+    this.pos += 3
+  }
+
+  float32(value: number): void {
+    this.ensure(5)
+    this.bytes[this.pos] = FLOAT32
+    this.view.setFloat32(this.pos + 1, value)
+    this.pos += 5
+  }
+
+  float64(value: number): void {
+    this.ensure(9)
+    this.bytes[this.pos] = FLOAT64
+    this.view.setFloat64(this.pos + 1, value)
+    this.pos += 9
+  }
+
+  private utf8Text(value: string): void {
+    const length = Buffer.byteLength(value, 'utf8')
+    this.head(TYPE_TEXT, length)
+    this.ensure(length)
+    this.utf8.write(value, this.pos, length, 'utf8')
+    this.pos += length
+  }
+
+  private ensure(count: number): void {
+    if (this.pos + count > this.bytes.length) this.grow(count)
+  }
+
+  // Grows by at least the current size on top of what is needed, so that a large payload
+  // is followed by room for the rest of the value instead of another copy of it.
+  private grow(count: number): void {
+    const previous = this.bytes
+    this.allocate(Math.max(previous.length * 2, this.pos + count + previous.length))
+    this.bytes.set(previous.subarray(0, this.pos))
+  }
+
+  private allocate(size: number): void {
+    this.bytes = new Uint8Array(size)
+    this.view = new DataView(this.bytes.buffer)
+    this.utf8 = Buffer.from(this.bytes.buffer)
+  }
+}
