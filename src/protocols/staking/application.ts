@@ -1,0 +1,64 @@
+import { Either } from 'effect'
+import type { Application, BlockInfo, FinalizeResult, Tx, TxResult } from '../chain/application.ts'
+import { selectActiveSet, validatorUpdatesBetween } from './activeSet.ts'
+import { stakingAppHash } from './appHash.ts'
+import { decodeStakingTx, ok } from './decodeTx.ts'
+import { deliverTx } from './deliverTx.ts'
+import { punishDoubleSigns } from './doubleSign.ts'
+import { punishDowntime } from './downtime.ts'
+import { initStakingState } from './genesis.ts'
+import type { StakingEvent } from './slashValidator.ts'
+import type { StakingState } from './state.ts'
+import { matureUnbondings } from './unbonding.ts'
+
+/** Mempool admission is stateless: the schema only. State checks happen when the block executes. */
+const checkTx = (_state: StakingState, tx: Tx): TxResult => Either.match(decodeStakingTx(tx), { onLeft: (failure) => failure, onRight: (decoded) => ok(`${decoded.type} well formed`) })
+
+/**
+ * One block, in the order of Cosmos SDK's BeginBlock / DeliverTx / EndBlock:
+ * evidence and liveness first (faults of earlier heights are paid before this block's
+ * undelegations can move stake), then the transactions, then matured unbondings and the
+ * new active set, of which only the changes go to consensus (effective at height + 2).
+ */
+const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo): FinalizeResult<StakingState> => {
+  const events: StakingEvent[] = []
+  const punishedDoubleSigns = punishDoubleSigns(state, info)
+  const punishedDowntime = punishDowntime(punishedDoubleSigns.state, info)
+  events.push(...punishedDoubleSigns.events, ...punishedDowntime.events)
+  let current = punishedDowntime.state
+  const txResults: TxResult[] = []
+  for (const tx of txs) {
+    const decoded = decodeStakingTx(tx)
+    if (Either.isLeft(decoded)) {
+      txResults.push(decoded.left)
+      continue
+    }
+    const delivered = deliverTx(current, decoded.right, info)
+    current = delivered.state
+    txResults.push(delivered.result)
+  }
+  const matured = matureUnbondings(current, info.height, info.time)
+  events.push(...matured.events)
+  const activeSet = selectActiveSet(matured.state)
+  const validatorUpdates = validatorUpdatesBetween(matured.state.lastValidatorSet, activeSet)
+  events.push(...validatorUpdates.map(({ pubKey, power }) => ({ event: 'staking.power', data: { pubKey, power } })))
+  return { state: { ...matured.state, lastValidatorSet: activeSet }, txResults, validatorUpdates, events }
+}
+
+/**
+ * Dual-staked DPoS (reference §4 with Cosmos SDK x/staking + x/slashing semantics, §3.8).
+ * Prices arrive as oracle transactions, so vote extensions are unused (empty).
+ */
+export const stakingApp: Application<StakingState> = {
+  name: 'staking',
+  init: initStakingState,
+  checkTx,
+  /** Keeps, in order, the transactions the mempool check accepts. */
+  prepareProposal: (state, txs) => txs.filter((tx) => checkTx(state, tx).code === 0),
+  /** A block is acceptable when every transaction is well formed; state rejections are per-transaction results. */
+  processProposal: (state, txs) => txs.every((tx) => checkTx(state, tx).code === 0),
+  extendVote: () => new Uint8Array(0),
+  verifyVoteExtension: (_state, _height, _blockId, extension) => extension.length === 0,
+  finalizeBlock,
+  appHash: stakingAppHash,
+}

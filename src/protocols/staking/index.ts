@@ -1,0 +1,30 @@
+/**
+ * Dual-staked DPoS for the Chainbase chain: the `staking` application (application.ts),
+ * its parameters, transactions and the stake aggregator's pure logic.
+ */
+export { stakingApp } from './application.ts'
+export { defaultStakingParams, StakingParamsSchema } from './params.ts'
+export type { StakingParams } from './params.ts'
+export { StakingGenesisSchema, initStakingState } from './genesis.ts'
+export {
+  CreateValidatorTx,
+  DelegateTx,
+  SetPriceTx,
+  stakingTxSchemas,
+  SyncLstTx,
+  UndelegateTx,
+  UnjailTx,
+} from './txSchemas.ts'
+export type { StakingTx, StakingTxInput, StakingTxType } from './txSchemas.ts'
+export { decodeStakingTx, StakingTxCode } from './decodeTx.ts'
+export type { LstPosition, SigningInfo, StakingState, UnbondingEntry, ValidatorRecord } from './state.ts'
+export { JAILED_FOREVER } from './state.ts'
+export { lstUnits, nativeStake, stakeUnits, votingPower } from './units.ts'
+export { powersOf, selectActiveSet, validatorUpdatesBetween } from './activeSet.ts'
+export { stakingAppHash } from './appHash.ts'
+export type { SlashReason, StakingEvent } from './slashValidator.ts'
+export { NATIVE_ASSET, PPM, PRICE_DECIMALS, PRICE_ONE } from './ratios.ts'
+export { applySlash, diffToTxs, stakeViewOf } from './aggregator.ts'
+export type { OperatorView, StakeView } from './aggregator.ts'
+export { AggregatorScriptSchema, AggregatorScriptStepSchema, applyScript } from './aggregatorScript.ts'
+export type { AggregatorScriptStep } from './aggregatorScript.ts'
