@@ -1,0 +1,36 @@
+import type { DuplicateVoteEvidence } from '../tendermint/evidence.ts'
+import type { ValidatorSet } from '../tendermint/validatorSet.ts'
+import type { BlockInfo, Misbehavior } from './application.ts'
+import type { Block, BlockHeader } from './block.ts'
+import { commitInfo } from './commit.ts'
+import { evidenceHeight } from './evidence.ts'
+
+/** ABCI `Misbehavior` for committed evidence: the double signer and the height it signed at. */
+export const misbehaviorOf = (evidence: DuplicateVoteEvidence, pubKeyOf: (address: string) => string): Misbehavior => ({
+  type: 'duplicate-vote',
+  pubKey: pubKeyOf(evidence.voteA.validatorAddress),
+  height: evidenceHeight(evidence),
+  time: evidence.timestamp,
+  totalVotingPower: evidence.totalVotingPower,
+})
+
+/** The parts of a block the application hears about; a proposer has them before the block exists. */
+export type BlockInfoSource = Pick<Block, 'lastCommit' | 'evidence'> & {
+  readonly header: Pick<BlockHeader, 'height' | 'time' | 'proposerAddress'>
+}
+
+/**
+ * The `BlockInfo` for PrepareProposal, ProcessProposal and FinalizeBlock. `lastValidators`
+ * is the set of height − 1 (null at height 1); `pubKeyOf` maps an address to its key.
+ */
+export const blockInfoOf = (
+  block: BlockInfoSource,
+  lastValidators: ValidatorSet | null,
+  pubKeyOf: (address: string) => string,
+): BlockInfo => ({
+  height: block.header.height,
+  time: block.header.time,
+  proposerPubKey: pubKeyOf(block.header.proposerAddress),
+  lastCommit: block.lastCommit === null || lastValidators === null ? [] : commitInfo(block.lastCommit, lastValidators, pubKeyOf),
+  misbehavior: block.evidence.map((ev) => misbehaviorOf(ev, pubKeyOf)),
+})

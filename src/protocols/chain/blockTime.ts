@@ -1,0 +1,24 @@
+import { medianTime } from '../tendermint/bftTime.ts'
+import type { ValidatorSet } from '../tendermint/validatorSet.ts'
+import type { Commit } from './commit.ts'
+
+/**
+ * BFT time (CometBFT v0.38 `MedianTime`): a block's time is the median of its
+ * LastCommit's timestamps weighted by the previous height's powers; every precommit in
+ * the commit counts, nil ones too. Height 1 has no LastCommit and takes the genesis time.
+ * Undefined when no signer of the commit is in `lastValidators`.
+ */
+export const expectedBlockTime = (
+  lastCommit: Commit | null,
+  lastValidators: ValidatorSet | null,
+  genesisTime: number,
+): number | undefined => {
+  if (lastCommit === null) return genesisTime
+  if (lastValidators === null) return undefined
+  const powers = new Map(lastValidators.validators.map((v) => [v.address, v.power]))
+  const votes = lastCommit.signatures.flatMap((vote) => {
+    const power = powers.get(vote.validatorAddress)
+    return power === undefined ? [] : [{ timestamp: vote.timestamp, power }]
+  })
+  return medianTime(votes)
+}

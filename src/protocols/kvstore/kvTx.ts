@@ -1,0 +1,22 @@
+import { Schema } from 'effect'
+
+/** The kv application's one transaction: `kv.set {key, value}`, both strings of bounded size. */
+
+export const KV_SET = 'kv.set'
+
+/** UTF-8 bytes; bounds what one transaction can make every node store. */
+export const MAX_KEY_BYTES = 256
+export const MAX_VALUE_BYTES = 65_536
+
+const utf8 = new TextEncoder()
+const withinBytes = (max: number) => (s: string) => utf8.encode(s).length <= max || `longer than ${max} UTF-8 bytes`
+
+export const KvSetTx = Schema.Struct({
+  type: Schema.Literal(KV_SET),
+  key: Schema.String.pipe(Schema.minLength(1), Schema.filter(withinBytes(MAX_KEY_BYTES))),
+  value: Schema.String.pipe(Schema.filter(withinBytes(MAX_VALUE_BYTES))),
+})
+export type KvSetTx = typeof KvSetTx.Type
+
+/** Extra fields are refused: they would change a transaction's id without changing what it does. */
+export const isKvSetTx = Schema.is(KvSetTx, { onExcessProperty: 'error' })
