@@ -1,6 +1,7 @@
 import type { CheckDefinition } from '../checks/check.ts'
 import { echoAnswered } from '../checks/echo.ts'
 import { converged, crashDetected, noFalseSuspicion } from '../checks/membership.ts'
+import { agreement, equivocationPunished, liveness, noDoubleSign, powerAtHeightPlusTwo, validity } from '../checks/consensus.ts'
 import type { ScenarioVocabulary } from '../scenario/vocabulary.ts'
 import type { RoleDefinition, WorkloadDefinition } from './definitions.ts'
 import { roles } from './roles.ts'
@@ -14,7 +15,7 @@ export interface Catalog {
 }
 
 const checks: Readonly<Record<string, CheckDefinition>> = Object.fromEntries(
-  [crashDetected, noFalseSuspicion, converged, echoAnswered].map((c) => [c.type, c as CheckDefinition]),
+  [crashDetected, noFalseSuspicion, converged, echoAnswered, agreement, validity, noDoubleSign, liveness, equivocationPunished, powerAtHeightPlusTwo].map((c) => [c.type, c as CheckDefinition]),
 )
 
 export const catalog: Catalog = { roles, workloads, checks }

@@ -5,8 +5,11 @@ import { formatDuration } from '../runtime/time.ts'
 const n = (value: number): string => Math.round(value).toLocaleString('en-US')
 const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(2)}%`)
 
-/** Role figures worth a glance; names ending in "Us" are durations. */
-const figureText = (name: string, value: number): string => (name.endsWith('Us') ? `${name.slice(0, -2)} ${formatDuration(value)}` : `${name} ${n(value)}`)
+/**
+ * A role's figure over its nodes: one value when they all agree (a chain height, the
+ * transactions it committed), else the range — summing per-node levels would mislead.
+ */
+const figureText = (name: string, f: { min: number; max: number }): string => `${name} ${f.min === f.max ? n(f.max) : `${n(f.min)}–${n(f.max)}`}`
 
 export const describeFault = (fault: AppliedFault): string => {
   const a = fault.action
@@ -44,7 +47,7 @@ export const formatSummary = (report: RunReport, extra: { traceHash: string; tra
   const width = Math.max(...report.roles.map((r) => `${r.role} ×${r.nodes}`.length))
   for (const r of report.roles) {
     const parts = [`up ${r.up}/${r.nodes}`, `restarts ${r.restarts}`]
-    for (const [name, f] of Object.entries(r.figures)) parts.push(figureText(name, f.sum))
+    for (const [name, f] of Object.entries(r.figures)) parts.push(figureText(name, f))
     for (const [name, d] of Object.entries(r.distributions)) parts.push(`${name} p50 ${formatDuration(d.p50)} p99 ${formatDuration(d.p99)}`)
     lines.push(`  ${`${r.role} ×${r.nodes}`.padEnd(width)}  ${parts.join(' · ')}`)
   }

@@ -21,9 +21,18 @@ export interface HostedMachine<TLogic extends AnyActorLogic> {
  * A machine that errors is a crash of the actor: the error is rethrown synchronously so
  * the supervisor sees it (XState alone would leave the actor silently dead).
  */
-export const hostMachine = <TLogic extends AnyActorLogic>(machine: TLogic, input: InputFrom<TLogic>, tk: ActorToolkit): HostedMachine<TLogic> => {
+export const hostMachine = <TLogic extends AnyActorLogic>(
+  machine: TLogic,
+  input: InputFrom<TLogic>,
+  tk: ActorToolkit,
+  /** Handles the effects a role treats specially (signing, applying blocks); true = handled. */
+  intercept?: (effect: ProtocolEffect) => boolean,
+): HostedMachine<TLogic> => {
   const actor = createActor(machine, { input })
-  actor.on('*', (effect) => performEffect(tk, effect as unknown as ProtocolEffect))
+  actor.on('*', (emitted) => {
+    const effect = emitted as unknown as ProtocolEffect
+    if (intercept?.(effect) !== true) performEffect(tk, effect)
+  })
   const send = (event: EventFromLogic<TLogic>): void => {
     actor.send(event)
     const snapshot = actor.getSnapshot() as { status: string; error?: unknown }

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto'
+import type { DirectoryService, KeyService } from '../../runtime/services.ts'
+
+/** A validator's three names: its node id, its ed25519 public key (hex), its address. */
+export interface ValidatorIdentity {
+  readonly name: string
+  readonly pubKey: string
+  readonly address: string
+}
+
+/** CometBFT's address: the first 20 bytes of sha256(public key), lowercase hex. */
+export const addressOf = (publicKey: Uint8Array): string => createHash('sha256').update(publicKey).digest('hex').slice(0, 40)
+
+/**
+ * Every node of the validator role with its key and address, sorted by node id. Nodes
+ * outside the genesis set are here too, so that staking can bring them in later.
+ */
+export class ValidatorIdentities {
+  private readonly byName = new Map<string, ValidatorIdentity>()
+  private readonly byPubKey = new Map<string, ValidatorIdentity>()
+  private readonly byAddress = new Map<string, ValidatorIdentity>()
+
+  constructor(directory: DirectoryService, keys: KeyService, role: string) {
+    for (const name of [...directory.ofRole(role)].sort()) {
+      const key = keys.publicKeyOf(name)
+      if (key === undefined) throw new Error(`no public key for validator ${name}`)
+      const identity = { name, pubKey: Buffer.from(key).toString('hex'), address: addressOf(key) }
+      this.byName.set(name, identity)
+      this.byPubKey.set(identity.pubKey, identity)
+      this.byAddress.set(identity.address, identity)
+    }
+  }
+
+  all(): ValidatorIdentity[] {
+    return [...this.byName.values()]
+  }
+
+  named(name: string): ValidatorIdentity | undefined {
+    return this.byName.get(name)
+  }
+
+  withPubKey(pubKey: string): ValidatorIdentity | undefined {
+    return this.byPubKey.get(pubKey)
+  }
+
+  withAddress(address: string): ValidatorIdentity | undefined {
+    return this.byAddress.get(address)
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto'
+import { Either } from 'effect'
+import {
+  checkSign,
+  INITIAL_SIGN_STATE,
+  proposalSignDocument,
+  voteSignDocument,
+  type LastSignState,
+  type Proposal,
+  type SignedProposal,
+  type SignedVote,
+  type SignStep,
+  type Vote,
+} from '../../protocols/tendermint/index.ts'
+import { encodeCanonical } from '../../runtime/codec/cbor.ts'
+import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
+import type { ActorToolkit } from '../common/toolkit.ts'
+import { SIGNED } from '../../checks/consensusReports.ts'
+
+const PRIVVAL_KEY = 'validator/privval'
+
+/**
+ * The validator's private-validator component: it signs only what the double-sign guard
+ * allows, and makes the new guard state durable (store sync) before a signature leaves.
+ * A crash at any point therefore never lets an honest validator sign two different
+ * votes for one height, round and step.
+ */
+export class Signer {
+  private last: LastSignState
+
+  constructor(
+    private readonly tk: ActorToolkit,
+    private readonly chainId: string,
+  ) {
+    const stored = tk.store.get(PRIVVAL_KEY)
+    const decoded = stored === undefined ? undefined : decodeStored(stored)
+    // A corrupted guard must not be mistaken for "never signed": refuse to start instead.
+    if (decoded !== undefined && Either.isLeft(decoded)) throw new Error(`double-sign guard unreadable: ${decoded.left.detail}`)
+    this.last = decoded === undefined ? INITIAL_SIGN_STATE : (decoded.right as LastSignState)
+  }
+
+  vote(vote: Vote): SignedVote | undefined {
+    const sig = this.sign(vote.height, vote.round, vote.type, vote.blockId, encodeCanonical(voteSignDocument(this.chainId, vote)))
+    return sig === undefined ? undefined : { ...vote, sig }
+  }
+
+  proposal(proposal: Proposal): SignedProposal | undefined {
+    const sig = this.sign(proposal.height, proposal.round, 'proposal', proposal.blockId, encodeCanonical(proposalSignDocument(this.chainId, proposal)))
+    return sig === undefined ? undefined : { ...proposal, sig }
+  }
+
+  /** Signs without the guard: only byzantine behaviours do this, on purpose. */
+  signUnguarded(step: SignStep, height: number, round: number, blockId: string | null, bytes: Uint8Array): Uint8Array {
+    this.tk.reports.report(SIGNED, { height, round, step, blockId, digest: digestOf(bytes) })
+    return this.tk.keys.sign(bytes)
+  }
+
+  private sign(height: number, round: number, step: SignStep, blockId: string | null, bytes: Uint8Array): Uint8Array | undefined {
+    const digest = digestOf(bytes)
+    const check = checkSign(this.last, height, round, step, digest)
+    if (!check.ok) {
+      this.tk.metrics.count('privval.refused')
+      this.tk.log.log('warn', `refused to sign ${step} at ${height}/${round}: ${check.reason}`)
+      return undefined
+    }
+    if (!check.again) {
+      this.tk.store.put(PRIVVAL_KEY, encodeStored(check.next))
+      this.tk.store.sync()
+      this.last = check.next
+    }
+    this.tk.reports.report(SIGNED, { height, round, step, blockId, digest })
+    return this.tk.keys.sign(bytes)
+  }
+}
+
+const digestOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')

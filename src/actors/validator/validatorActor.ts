@@ -1,0 +1,47 @@
+import { Effect } from 'effect'
+import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Genesis } from '../../protocols/chain/index.ts'
+import { kvApp } from '../../protocols/kvstore/index.ts'
+import { stakingApp } from '../../protocols/staking/index.ts'
+import { CONSENSUS_TOPIC, tendermintKinds } from '../../protocols/tendermint/index.ts'
+import type { ActorDef } from '../../runtime/actor.ts'
+import { actorToolkit } from '../common/toolkit.ts'
+import { ChainState } from './chainState.ts'
+import { ValidatorIdentities } from './identities.ts'
+import type { ValidatorParams } from './params.ts'
+import { CHAIN_STATUS_TOPIC, ValidatorNode } from './validatorNode.ts'
+
+export const VALIDATOR_ROLE = 'validator'
+
+/** The chain runs two applications: key-value for load, staking for the validator set. */
+const application = composeApps([kvApp, stakingApp])
+
+/**
+ * Genesis, the same on every validator: every node of the validator role with its
+ * scenario power (0 = not in the genesis set), the chain id and the applications' params.
+ */
+const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities): Genesis => ({
+  chainId: params.chainId,
+  time: params.genesisTime,
+  validators: identities
+    .all()
+    .map((v) => ({ pubKey: v.pubKey, name: v.name, power: BigInt(params.powers[v.name] ?? params.power) }))
+    .filter((v) => v.power > 0n),
+  app: { staking: params.staking },
+})
+
+export const validatorActor = (params: ValidatorParams): ActorDef => ({
+  role: VALIDATOR_ROLE,
+  kinds: { ...tendermintKinds, ...chainKinds },
+  topics: [CONSENSUS_TOPIC, MEMPOOL_TOPIC, EVIDENCE_TOPIC, CHAIN_STATUS_TOPIC],
+  start: Effect.gen(function* () {
+    const tk = yield* actorToolkit
+    const identities = new ValidatorIdentities(tk.directory, tk.keys, VALIDATOR_ROLE)
+    const chain = new ChainState(application, genesisOf(params, identities), identities)
+    const node = new ValidatorNode(tk, params, identities, chain)
+    return {
+      onMessage: (envelope) => node.onMessage(envelope),
+      onTimer: (name, data) => node.onTimer(name, data),
+      figures: () => node.figures,
+    }
+  }),
+})

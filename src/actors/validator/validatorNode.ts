@@ -1,0 +1,497 @@
+import { Either } from 'effect'
+import {
+  addEvidence,
+  blockIdOf,
+  buildBlock,
+  checkBlock,
+  checkDuplicateVoteEvidence,
+  checkSyncedBlock,
+  decodeBlock,
+  emptyEvidencePool,
+  EVIDENCE_GOSSIP_INTERVAL,
+  EVIDENCE_TOPIC,
+  evidenceToGossip,
+  expectedBlockTime,
+  blockInfoOf,
+  initialSyncState,
+  makeCommit,
+  markCommitted,
+  Mempool,
+  MEMPOOL_TOPIC,
+  nextBlock,
+  peerStatus,
+  pendingEvidence,
+  planRequests,
+  pruneEvidence,
+  receiveBlocks,
+  advanceTo,
+  DuplicateVoteEvidenceSchema,
+  type Block,
+  type Blocks,
+  type Commit,
+  type EvidencePool,
+  type SyncState,
+  type Tx,
+  type VerifyVote,
+} from '../../protocols/chain/index.ts'
+import type { ProtocolEffect } from '../../protocols/effects.ts'
+import {
+  CONSENSUS_TOPIC,
+  proposalSignDocument,
+  proposerSchedule,
+  scheduleThrough,
+  tendermintMachine,
+  type DuplicateVoteEvidence,
+  type Proposal,
+  type SignedProposal,
+  type SignedVote,
+  type Vote,
+} from '../../protocols/tendermint/index.ts'
+import { Schema } from 'effect'
+import { decodeStrict, encodeCanonical } from '../../runtime/codec/cbor.ts'
+import { verifySignatureMemoized } from '../../runtime/crypto/verificationMemo.ts'
+import type { Envelope } from '../../runtime/envelope.ts'
+import { COMMITTED, EVIDENCE_COMMITTED, SLASHED, VALIDATOR_UPDATES } from '../../checks/consensusReports.ts'
+import { hostMachine, type HostedMachine } from '../common/machineHost.ts'
+import type { ActorToolkit } from '../common/toolkit.ts'
+import { BlockStore } from './blockStore.ts'
+import { ByzantineBehaviourOf, type Outgoing } from './byzantine.ts'
+import type { ChainState } from './chainState.ts'
+import type { ValidatorIdentities } from './identities.ts'
+import type { ValidatorParams } from './params.ts'
+import { Signer } from './signer.ts'
+
+/** Chain status announcements (catch-up) go out on this topic. */
+export const CHAIN_STATUS_TOPIC = 'chain'
+const GOSSIP_TIMER = 'validator.gossip'
+const EVIDENCE_TIMER = 'validator.evidence-gossip'
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+/**
+ * One validator: hosts the Tendermint machine and does the host's part of its contract
+ * (src/protocols/tendermint/index.ts) — signs under the double-sign guard, checks what
+ * peers send, builds and judges blocks, applies committed blocks to the application,
+ * keeps the mempool and the evidence pool, catches up from peers, and re-sends its
+ * latest messages so that lost ones are recovered.
+ */
+export class ValidatorNode {
+  private readonly machine: HostedMachine<typeof tendermintMachine>
+  private readonly signer: Signer
+  private readonly blocks: BlockStore
+  private readonly mempool = new Mempool()
+  private evidence: EvidencePool = emptyEvidencePool()
+  private sync: SyncState
+  private readonly byzantine: ByzantineBehaviourOf | undefined
+  private readonly peers: readonly string[]
+  /** Work that must wait until the machine has finished the event it is processing. */
+  private readonly followUps: (() => void)[] = []
+  private driving = false
+  /** This node's latest signed messages of the current height, re-sent on every gossip tick. */
+  private own: { proposal?: Outgoing[]; votes: Map<string, Outgoing[]> } = { votes: new Map() }
+  private heightStartedAt: number
+  readonly figures = { height: 0, roundsAboveZero: 0, txs: 0, evidence: 0, slashes: 0, proposals: 0, invalidProposals: 0, syncedBlocks: 0 }
+
+  constructor(
+    private readonly tk: ActorToolkit,
+    private readonly params: ValidatorParams,
+    private readonly identities: ValidatorIdentities,
+    private readonly chain: ChainState,
+  ) {
+    this.signer = new Signer(tk, params.chainId)
+    this.blocks = new BlockStore(tk.store)
+    this.peers = identities.all().map((v) => v.name).filter((name) => name !== tk.self.id)
+    const behaviour = params.byzantine[tk.self.id]
+    if (behaviour !== undefined) {
+      const accomplices = this.peers.filter((p) => params.byzantine[p] !== undefined)
+      const honest = this.peers.filter((p) => params.byzantine[p] === undefined)
+      const half = Math.ceil(honest.length / 2)
+      this.byzantine = new ByzantineBehaviourOf(behaviour, params.chainId, this.signer, [honest.slice(0, half), honest.slice(half)], accomplices)
+    }
+    this.replayStoredBlocks()
+    this.sync = initialSyncState(this.chain.height)
+    this.machine = hostMachine(tendermintMachine, { chainId: params.chainId, address: this.self.address, timeouts: params.timeouts }, tk, (e) => this.intercept(e))
+    this.heightStartedAt = tk.clock.now()
+    this.figures.height = this.chain.height
+    this.drive({ type: 'tendermint.new-height', now: tk.clock.now(), height: this.chain.height + 1, validators: this.chain.setAt(this.chain.height + 1)! })
+    tk.timers.set(GOSSIP_TIMER, params.gossipInterval)
+    tk.timers.set(EVIDENCE_TIMER, EVIDENCE_GOSSIP_INTERVAL)
+  }
+
+  private get self() {
+    return this.identities.named(this.tk.self.id)!
+  }
+
+  // --- inputs ---
+
+  onMessage(envelope: Envelope): void {
+    switch (envelope.kind) {
+      case 'tendermint.vote':
+        return this.receiveVote(envelope, envelope.body as SignedVote)
+      case 'tendermint.proposal':
+        return this.receiveProposal(envelope, envelope.body as SignedProposal)
+      case 'chain.tx':
+        return this.receiveTx(envelope.body as Tx, envelope.to !== `topic:${MEMPOOL_TOPIC}`)
+      case 'chain.evidence':
+        return this.receiveEvidence(envelope.body)
+      case 'chain.status':
+        return this.receiveStatus(envelope.from, (envelope.body as { height: number }).height)
+      case 'chain.get-blocks':
+        return this.serveBlocks(envelope)
+    }
+  }
+
+  onTimer(name: string, data: unknown): void {
+    if (name === GOSSIP_TIMER) return this.gossip()
+    if (name === EVIDENCE_TIMER) {
+      this.tk.timers.set(EVIDENCE_TIMER, EVIDENCE_GOSSIP_INTERVAL)
+      for (const ev of evidenceToGossip(this.evidence)) this.tk.transport.publish(EVIDENCE_TOPIC, 'chain.evidence', ev)
+      return
+    }
+    if (name.startsWith('validator.delayed:')) return this.sendNow(data as Outgoing)
+    this.drive({ type: 'timer', now: this.tk.clock.now(), name, data } as never)
+  }
+
+  // --- the machine and its effects ---
+
+  /** Sends one event into the machine, then runs what its effects asked for, in order. */
+  private drive(event: Parameters<HostedMachine<typeof tendermintMachine>['send']>[0]): void {
+    this.followUps.push(() => this.machine.send(event))
+    if (this.driving) return
+    this.driving = true
+    try {
+      while (this.followUps.length > 0) this.followUps.shift()!()
+    } finally {
+      this.driving = false
+    }
+  }
+
+  private intercept(effect: ProtocolEffect): boolean {
+    if (effect.type === 'publish' && effect.topic === CONSENSUS_TOPIC) {
+      this.followUps.push(() => (effect.kind === 'tendermint.vote' ? this.castVote(effect.body as Vote) : this.propose(effect.body as Proposal)))
+      return true
+    }
+    if (effect.type !== 'report') return false
+    switch (effect.event) {
+      case 'tendermint.need-proposal':
+        this.followUps.push(() => this.prepareProposal(effect.data as { height: number; round: number; lastCommit: readonly SignedVote[] }))
+        return false
+      case 'tendermint.commit':
+        this.followUps.push(() => this.commitDecided(effect.data as { height: number; round: number; blockId: string; block: Uint8Array; commit: readonly SignedVote[] }))
+        return false
+      case 'tendermint.evidence':
+        this.followUps.push(() => this.offerEvidence(effect.data as DuplicateVoteEvidence, true))
+        return false
+      case 'tendermint.round':
+        this.figures.roundsAboveZero += (effect.data as { round: number }).round > 0 ? 1 : 0
+        return false
+      default:
+        return false
+    }
+  }
+
+  private castVote(vote: Vote): void {
+    const signed = this.signer.vote(vote)
+    if (signed === undefined) return
+    const outgoing = this.byzantine?.vote(signed) ?? [{ to: 'all', kind: 'tendermint.vote', body: signed } as const]
+    this.own.votes.set(`${vote.round}/${vote.type}`, outgoing)
+    for (const o of outgoing) this.send(o)
+    this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: this.tk.self.id, id: `self:${vote.type}:${vote.round}`, body: signed })
+  }
+
+  private propose(proposal: Proposal): void {
+    const signed = this.signer.proposal(proposal)
+    if (signed === undefined) return
+    this.figures.proposals++
+    const block = decodeProposalBlock(signed.block)
+    let outgoing: Outgoing[] = [{ to: 'all', kind: 'tendermint.proposal', body: signed }]
+    if (this.byzantine?.splitsProposals === true && block !== undefined) {
+      const other = this.buildBlockFor(block.header.height, block.lastCommit, [])
+      this.byzantine.observeProposal(signed)
+      this.byzantine.observeProposal({ ...signed, blockId: other.blockId })
+      outgoing = this.byzantine.splitProposal(signed, other)
+    }
+    this.own.proposal = outgoing
+    for (const o of outgoing) this.send(o)
+    this.drive({ type: 'tendermint.proposal', now: this.tk.clock.now(), from: this.tk.self.id, id: `self:proposal:${proposal.round}`, body: signed, valid: true, blockTime: block?.header.time ?? 0 })
+  }
+
+  private send(outgoing: Outgoing): void {
+    if (this.byzantine?.silent === true) return
+    const delay = this.byzantine?.delay ?? 0
+    if (delay > 0) this.tk.timers.set(`validator.delayed:${outgoing.kind}:${(outgoing.body as { height: number }).height}:${(outgoing.body as { round: number }).round}:${this.tk.random.int(2 ** 30)}`, delay, outgoing)
+    else this.sendNow(outgoing)
+  }
+
+  private sendNow(outgoing: Outgoing): void {
+    if (outgoing.to === 'all') this.tk.transport.publish(CONSENSUS_TOPIC, outgoing.kind, outgoing.body)
+    else for (const peer of outgoing.to) this.tk.transport.send(peer, outgoing.kind, outgoing.body)
+  }
+
+  // --- proposing ---
+
+  private prepareProposal(request: { height: number; round: number; lastCommit: readonly SignedVote[] }): void {
+    const { height } = request
+    const lastCommit = height === 1 ? null : makeCommit(height - 1, this.chain.commitRounds.get(height - 1)!, this.chain.blockIds.get(height - 1)!, request.lastCommit)
+    const txs = this.mempool.reap(this.params.maxBlockBytes, this.params.maxBlockTxs)
+    const value = this.buildBlockFor(height, lastCommit, txs)
+    this.drive({ type: 'tendermint.proposal-value', now: this.tk.clock.now(), height, round: request.round, value })
+  }
+
+  private buildBlockFor(height: number, lastCommit: Commit | null, candidates: readonly Tx[]): { blockId: string; block: Uint8Array; blockTime: number } {
+    const lastValidators = this.chain.setAt(height - 1) ?? null
+    const time = expectedBlockTime(lastCommit, lastValidators, this.params.genesisTime) ?? this.params.genesisTime
+    const evidence = pendingEvidence(this.evidence, this.evidence.params.maxBytes)
+    const draft = { header: { height, time, proposerAddress: this.self.address }, lastCommit, evidence }
+    const txs = this.chain.app.prepareProposal(this.chain.appState, candidates, blockInfoOf(draft, lastValidators, this.chain.pubKeyOf))
+    const block = buildBlock({
+      chainId: this.params.chainId,
+      height,
+      time,
+      lastBlockId: height === 1 ? null : this.chain.blockIds.get(height - 1)!,
+      proposerAddress: this.self.address,
+      validators: this.chain.setAt(height)!.validators,
+      nextValidators: this.chain.setAt(height + 1)!.validators,
+      // An invalid-proposals validator lies about the application state: every honest check catches it.
+      appHash: this.byzantine?.corruptsProposals === true ? `forged-${this.chain.appHash}` : this.chain.appHash,
+      txs,
+      evidence,
+      lastCommit,
+    })
+    return { blockId: blockIdOf(block), block: encodeCanonical(block), blockTime: time }
+  }
+
+  // --- judging what peers send ---
+
+  private verify: VerifyVote = (address, document, sig) => {
+    const identity = this.identities.withAddress(address)
+    return identity !== undefined && verifySignatureMemoized(Buffer.from(identity.pubKey, 'hex'), encodeCanonical(document), sig)
+  }
+
+  private receiveVote(envelope: Envelope, vote: SignedVote): void {
+    if (!this.verify(vote.validatorAddress, { chainId: this.params.chainId, type: vote.type, height: vote.height, round: vote.round, blockId: vote.blockId, timestamp: vote.timestamp }, vote.sig)) {
+      this.tk.metrics.count('validator.bad-signatures')
+      return
+    }
+    this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: envelope.from, id: envelope.id, body: vote })
+  }
+
+  private receiveProposal(envelope: Envelope, proposal: SignedProposal): void {
+    const identity = this.identities.withAddress(proposal.proposerAddress)
+    const signedBytes = encodeCanonical(proposalSignDocument(this.params.chainId, proposal))
+    if (identity === undefined || !verifySignatureMemoized(Buffer.from(identity.pubKey, 'hex'), signedBytes, proposal.sig)) {
+      this.tk.metrics.count('validator.bad-signatures')
+      return
+    }
+    this.byzantine?.observeProposal(proposal)
+    const block = decodeProposalBlock(proposal.block)
+    const problem = block === undefined ? 'the block does not decode' : this.judgeProposal(proposal, block)
+    if (problem !== undefined) {
+      this.figures.invalidProposals++
+      this.tk.log.log('info', `rejecting proposal ${proposal.height}/${proposal.round} from ${identity.name}: ${problem}`)
+    }
+    this.drive({ type: 'tendermint.proposal', now: this.tk.clock.now(), from: envelope.from, id: envelope.id, body: proposal, valid: problem === undefined, blockTime: block?.header.time ?? 0 })
+  }
+
+  /** Why this node must not prevote the proposed block, or undefined (CometBFT validateBlock + ProcessProposal). */
+  private judgeProposal(proposal: SignedProposal, block: Block): string | undefined {
+    if (blockIdOf(block) !== proposal.blockId) return "the block does not hash to the proposal's block id"
+    // A re-proposed valid value keeps the header of the round it was made in.
+    return this.blockProblem(block, proposal.polRound >= 0 ? proposal.polRound : proposal.round, proposal.polRound < 0)
+  }
+
+  /** Header checks and ProcessProposal for a block made by the proposer of `round` (or of any round up to it). */
+  private blockProblem(block: Block, round: number, exactRound: boolean): string | undefined {
+    const height = block.header.height
+    if (height !== this.chain.height + 1) return `height ${height} is not the next height ${this.chain.height + 1}`
+    const validators = this.chain.setAt(height)!
+    const proposers = scheduleThrough(proposerSchedule(validators), round).proposers
+    const problem = checkBlock(block, {
+      chainId: this.params.chainId,
+      height,
+      lastBlockId: height === 1 ? null : this.chain.blockIds.get(height - 1)!,
+      proposers: exactRound ? [proposers[round]!] : proposers.slice(0, round + 1),
+      validators,
+      nextValidators: this.chain.setAt(height + 1)!,
+      lastValidators: this.chain.setAt(height - 1) ?? null,
+      appHash: this.chain.appHash,
+      genesisTime: this.params.genesisTime,
+      verify: this.verify,
+      checkEvidence: (ev) => this.evidenceProblem(ev),
+    })
+    if (problem !== undefined) return problem
+    const info = blockInfoOf(block, this.chain.setAt(height - 1) ?? null, this.chain.pubKeyOf)
+    return this.chain.app.processProposal(this.chain.appState, block.txs, info) ? undefined : 'the application rejects its transactions'
+  }
+
+  // --- committing ---
+
+  private commitDecided(decided: { height: number; round: number; blockId: string; block: Uint8Array; commit: readonly SignedVote[] }): void {
+    const block = decodeProposalBlock(decided.block)
+    if (block === undefined) throw new Error(`decided block at height ${decided.height} does not decode`)
+    const commit = makeCommit(decided.height, decided.round, decided.blockId, decided.commit)
+    // What the validity check judges: the decided block passes this node's own checks.
+    const problem = this.blockProblem(block, decided.round, false)
+    if (problem !== undefined) this.tk.log.log('error', `committing a block that fails its checks at height ${decided.height}: ${problem}`)
+    this.commitBlock(block, decided.block, commit, problem === undefined)
+  }
+
+  private commitBlock(block: Block, bytes: Uint8Array, commit: Commit, valid: boolean): void {
+    const height = block.header.height
+    const validators = this.chain.setAt(height)!
+    this.blocks.save(height, { block: bytes, commit })
+    const result = this.chain.apply(block, commit)
+    this.mempool.removeCommitted(block.txs)
+    this.mempool.recheck((tx) => this.chain.app.checkTx(this.chain.appState, tx))
+    this.evidence = pruneEvidence(markCommitted(this.evidence, block.evidence), { height, time: block.header.time }).pool
+    this.sync = advanceTo(this.sync, height)
+    this.figures.height = height
+    this.figures.txs += block.txs.length
+    this.figures.evidence += block.evidence.length
+    const nameOf = (address: string) => this.identities.withAddress(address)?.name ?? address
+    this.tk.reports.report(COMMITTED, {
+      height,
+      round: commit.round,
+      blockId: commit.blockId,
+      time: block.header.time,
+      proposer: nameOf(block.header.proposerAddress),
+      txs: block.txs.length,
+      evidence: block.evidence.length,
+      valid,
+      validators: validators.validators.map((v) => ({ name: nameOf(v.address), power: Number(v.power) })),
+    })
+    this.tk.metrics.observe('validator.block-interval', this.tk.clock.now() - this.heightStartedAt)
+    this.heightStartedAt = this.tk.clock.now()
+    for (const ev of block.evidence) this.tk.reports.report(EVIDENCE_COMMITTED, { height, validator: nameOf(ev.voteA.validatorAddress), evidenceHeight: ev.voteA.height })
+    this.tk.reports.report(VALIDATOR_UPDATES, {
+      height,
+      updates: result.validatorUpdates.map((u) => ({ name: this.identities.withPubKey(u.pubKey)?.name ?? u.pubKey, power: Number(u.power) })),
+    })
+    for (const event of result.events) {
+      if (event.event !== 'staking.slashed') continue
+      const data = event.data as { pubKey: string; reason: string; amount: bigint }
+      this.figures.slashes++
+      this.tk.reports.report(SLASHED, { validator: this.identities.withPubKey(data.pubKey)?.name ?? data.pubKey, reason: data.reason, height, amount: String(data.amount) })
+    }
+    this.own = { votes: new Map() }
+    this.drive({ type: 'tendermint.new-height', now: this.tk.clock.now(), height: height + 1, validators: this.chain.setAt(height + 1)! })
+  }
+
+  private replayStoredBlocks(): void {
+    for (let height = 1; ; height++) {
+      const stored = this.blocks.load(height)
+      const block = stored === undefined ? undefined : decodeProposalBlock(stored.block)
+      if (stored === undefined || block === undefined) return
+      this.chain.apply(block, stored.commit)
+      this.mempool.removeCommitted(block.txs)
+      this.evidence = markCommitted(this.evidence, block.evidence)
+    }
+  }
+
+  // --- mempool and evidence ---
+
+  private receiveTx(tx: Tx, fromClient: boolean): void {
+    const outcome = this.mempool.add(tx, (t) => this.chain.app.checkTx(this.chain.appState, t))
+    this.tk.metrics.count(`mempool.${outcome.outcome}`)
+    if (outcome.outcome === 'added' && fromClient) this.tk.transport.publish(MEMPOOL_TOPIC, 'chain.tx', tx)
+  }
+
+  private receiveEvidence(body: unknown): void {
+    const decoded = Schema.decodeUnknownEither(DuplicateVoteEvidenceSchema)(body)
+    if (Either.isRight(decoded)) this.offerEvidence(decoded.right, false)
+  }
+
+  private offerEvidence(evidence: DuplicateVoteEvidence, detectedHere: boolean): void {
+    const tip = { height: this.chain.height, time: this.chain.blockTimes.get(this.chain.height) ?? this.params.genesisTime }
+    const { pool, result } = addEvidence(this.evidence, evidence, tip, (ev) => this.evidenceProblem(ev))
+    this.evidence = pool
+    if (result.outcome === 'added' && detectedHere) this.tk.transport.publish(EVIDENCE_TOPIC, 'chain.evidence', evidence)
+  }
+
+  private evidenceProblem(evidence: DuplicateVoteEvidence): string | undefined {
+    const height = evidence.voteA.height
+    const validators = this.chain.setAt(height)
+    const blockTime = this.chain.blockTimes.get(height)
+    if (validators === undefined || blockTime === undefined) return `height ${height} is not committed here yet`
+    return checkDuplicateVoteEvidence(evidence, { chainId: this.params.chainId, validators, blockTime, verify: this.verify })
+  }
+
+  // --- gossip and catching up ---
+
+  private gossip(): void {
+    this.tk.timers.set(GOSSIP_TIMER, this.params.gossipInterval)
+    this.tk.transport.publish(CHAIN_STATUS_TOPIC, 'chain.status', { height: this.chain.height })
+    for (const o of this.own.proposal ?? []) this.send(o)
+    for (const outgoing of this.own.votes.values()) for (const o of outgoing) this.send(o)
+    this.requestMissingBlocks()
+  }
+
+  private receiveStatus(peer: string, height: number): void {
+    this.sync = peerStatus(this.sync, peer, height)
+    // A peer two heights ahead means consensus alone will not bring this node there.
+    if (height > this.chain.height + 1) this.requestMissingBlocks()
+  }
+
+  private requestMissingBlocks(): void {
+    const { state, requests } = planRequests(this.sync, this.tk.clock.now())
+    this.sync = state
+    for (const request of requests) {
+      this.tk.transport.request(request.peer, 'chain.get-blocks', { from: request.from, max: request.max }, 5_000_000, (outcome) => {
+        if (!outcome.ok) return
+        this.receiveSyncedBlocks(request.peer, outcome.reply.body as Blocks)
+      })
+    }
+  }
+
+  private receiveSyncedBlocks(peer: string, reply: Blocks): void {
+    const decoded = reply.blocks.flatMap((b) => {
+      const block = decodeProposalBlock(b.block)
+      return block === undefined ? [] : [{ block, bytes: b.block, commit: b.commit }]
+    })
+    const bytesById = new Map(decoded.map((d) => [blockIdOf(d.block), d.bytes]))
+    this.sync = receiveBlocks(this.sync, peer, decoded.map((d) => ({ block: d.block, commit: d.commit }))).state
+    for (;;) {
+      const next = nextBlock(this.sync, (block, commit) => {
+        const height = block.header.height
+        if (height !== this.chain.height + 1) return `height ${height} is not next`
+        const problem = checkSyncedBlock(block, commit, {
+          chainId: this.params.chainId,
+          height,
+          validators: this.chain.setAt(height)!,
+          verify: this.verify,
+          lastBlockId: height === 1 ? null : this.chain.blockIds.get(height - 1)!,
+        })
+        if (problem !== undefined) return problem
+        // The +2/3 that signed it agree on this state: a mismatch means this node diverged.
+        if (block.header.appHash !== this.chain.appHash) throw new Error(`application state diverged at height ${height - 1}: peers' appHash ${block.header.appHash}, ours ${this.chain.appHash}`)
+        return undefined
+      })
+      this.sync = next.state
+      if (next.outcome !== 'apply') return
+      this.figures.syncedBlocks++
+      const bytes = bytesById.get(blockIdOf(next.block.block))!
+      this.commitBlock(next.block.block, bytes, next.block.commit, true)
+    }
+  }
+
+  private serveBlocks(request: Envelope): void {
+    const { from, max } = request.body as { from: number; max: number }
+    const blocks = []
+    let size = 0
+    for (let h = from; h < from + max && h <= this.chain.height; h++) {
+      const stored = this.blocks.load(h)
+      if (stored === undefined) break
+      size += stored.block.length
+      if (size > MAX_MESSAGE_BYTES / 2) break
+      blocks.push(stored)
+    }
+    this.tk.transport.reply(request, 'chain.blocks', { blocks })
+  }
+}
+
+/** Proposal and stored block bytes → a checked Block, or undefined for anything malformed. */
+const decodeProposalBlock = (bytes: Uint8Array): Block | undefined => {
+  const value = decodeStrict(bytes, MAX_MESSAGE_BYTES)
+  if (Either.isLeft(value)) return undefined
+  const block = decodeBlock(value.right)
+  return Either.isRight(block) ? block.right : undefined
+}
