@@ -15,6 +15,8 @@ export type Outgoing = { readonly to: 'all' | readonly string[]; readonly kind: 
 export class ByzantineBehaviourOf {
   /** Two blocks proposed by one proposer at one (height, round): the fork's two sides. */
   private readonly pairs = new Map<string, [string, string]>()
+  /** A forker's votes for rounds whose two blocks it has not both seen yet. */
+  private readonly held = new Map<string, SignedVote[]>()
 
   constructor(
     readonly behaviour: ByzantineBehaviour,
@@ -40,18 +42,34 @@ export class ByzantineBehaviourOf {
     return this.behaviour === 'split-proposals' || this.behaviour === 'fork'
   }
 
-  /** Notes every proposal seen, so a forker knows both blocks of a split round. */
-  observeProposal(proposal: SignedProposal): void {
+  /**
+   * Notes every proposal seen, so a forker knows both blocks of a split round; returns
+   * the votes it held for that round, now ready to go out on both sides.
+   */
+  observeProposal(proposal: SignedProposal, fromAccomplice: boolean): Outgoing[] {
     const key = `${proposal.height}/${proposal.round}`
     const pair = this.pairs.get(key)
     if (pair === undefined) this.pairs.set(key, [proposal.blockId, proposal.blockId])
     else if (pair[0] === pair[1] && pair[0] !== proposal.blockId) this.pairs.set(key, [pair[0], proposal.blockId])
+    if (this.behaviour === 'fork' && fromAccomplice && pair === undefined) this.held.set(key, this.held.get(key) ?? [])
+    const complete = this.pairs.get(key)![0] !== this.pairs.get(key)![1]
+    const waiting = this.held.get(key)
+    if (!complete || waiting === undefined) return []
+    this.held.delete(key)
+    return waiting.flatMap((vote) => this.vote(vote))
   }
 
   /** What to send instead of one signed vote. */
   vote(vote: SignedVote): Outgoing[] {
     if (this.behaviour !== 'equivocate' && this.behaviour !== 'fork') return [{ to: 'all', kind: 'tendermint.vote', body: vote }]
-    const pair = this.pairs.get(`${vote.height}/${vote.round}`)
+    const key = `${vote.height}/${vote.round}`
+    const waiting = this.held.get(key)
+    if (waiting !== undefined) {
+      // An accomplice split this round: wait for its second block before voting on both sides.
+      waiting.push(vote)
+      return []
+    }
+    const pair = this.pairs.get(key)
     const [a, b] = this.behaviour === 'fork' && pair !== undefined && pair[0] !== pair[1] ? pair : [vote.blockId, vote.blockId === null ? `equivocation-${vote.height}-${vote.round}` : null]
     const first = a === vote.blockId ? vote : this.resign(vote, a)
     const second = this.resign(vote, b)

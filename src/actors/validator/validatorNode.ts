@@ -14,8 +14,10 @@ import {
   expectedBlockTime,
   blockInfoOf,
   initialSyncState,
+  DEFAULT_SYNC_CONFIG,
   makeCommit,
   markCommitted,
+  verifyCommit,
   Mempool,
   MEMPOOL_TOPIC,
   nextBlock,
@@ -35,6 +37,7 @@ import {
   type VerifyVote,
 } from '../../protocols/chain/index.ts'
 import type { ProtocolEffect } from '../../protocols/effects.ts'
+import { KV_SET } from '../../protocols/kvstore/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
@@ -66,6 +69,8 @@ export const CHAIN_STATUS_TOPIC = 'chain'
 const GOSSIP_TIMER = 'validator.gossip'
 const EVIDENCE_TIMER = 'validator.evidence-gossip'
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+/** A block request unanswered this long is asked again (of the next peer): one lost message costs no more. */
+const SYNC_REQUEST_TIMEOUT = 2_000_000
 
 /**
  * One validator: hosts the Tendermint machine and does the host's part of its contract
@@ -108,7 +113,7 @@ export class ValidatorNode {
       this.byzantine = new ByzantineBehaviourOf(behaviour, params.chainId, this.signer, [honest.slice(0, half), honest.slice(half)], accomplices)
     }
     this.replayStoredBlocks()
-    this.sync = initialSyncState(this.chain.height)
+    this.sync = initialSyncState(this.chain.height, { ...DEFAULT_SYNC_CONFIG, requestTimeout: SYNC_REQUEST_TIMEOUT })
     this.machine = hostMachine(tendermintMachine, { chainId: params.chainId, address: this.self.address, timeouts: params.timeouts }, tk, (e) => this.intercept(e))
     this.heightStartedAt = tk.clock.now()
     this.figures.height = this.chain.height
@@ -205,9 +210,10 @@ export class ValidatorNode {
     const block = decodeProposalBlock(signed.block)
     let outgoing: Outgoing[] = [{ to: 'all', kind: 'tendermint.proposal', body: signed }]
     if (this.byzantine?.splitsProposals === true && block !== undefined) {
-      const other = this.buildBlockFor(block.header.height, block.lastCommit, [])
-      this.byzantine.observeProposal(signed)
-      this.byzantine.observeProposal({ ...signed, blockId: other.blockId })
+      // The twin differs from the real block by one harmless write, so both are valid blocks.
+      const other = this.buildBlockFor(block.header.height, block.lastCommit, [{ type: KV_SET, key: 'fork', value: `${this.tk.self.id}@${block.header.height}/${proposal.round}` }])
+      this.byzantine.observeProposal(signed, false)
+      this.byzantine.observeProposal({ ...signed, blockId: other.blockId }, false)
       outgoing = this.byzantine.splitProposal(signed, other)
     }
     this.own.proposal = outgoing
@@ -231,10 +237,21 @@ export class ValidatorNode {
 
   private prepareProposal(request: { height: number; round: number; lastCommit: readonly SignedVote[] }): void {
     const { height } = request
-    const lastCommit = height === 1 ? null : makeCommit(height - 1, this.chain.commitRounds.get(height - 1)!, this.chain.blockIds.get(height - 1)!, request.lastCommit)
+    const lastCommit = height === 1 ? null : this.lastCommitFor(height, request.lastCommit)
     const txs = this.mempool.reap(this.params.maxBlockBytes, this.params.maxBlockTxs)
     const value = this.buildBlockFor(height, lastCommit, txs)
     this.drive({ type: 'tendermint.proposal-value', now: this.tk.clock.now(), height, round: request.round, value })
+  }
+
+  /**
+   * The LastCommit to put in block `height`: the precommits consensus collected (late ones
+   * included, which downtime accounting wants), or the stored commit when this node
+   * reached height − 1 by block sync and its consensus never saw those precommits.
+   */
+  private lastCommitFor(height: number, precommits: readonly SignedVote[]): Commit {
+    const collected = makeCommit(height - 1, this.chain.commitRounds.get(height - 1)!, this.chain.blockIds.get(height - 1)!, precommits)
+    if (verifyCommit(collected, this.chain.setAt(height - 1)!, this.params.chainId, this.verify) === undefined) return collected
+    return this.blocks.load(height - 1)!.commit
   }
 
   private buildBlockFor(height: number, lastCommit: Commit | null, candidates: readonly Tx[]): { blockId: string; block: Uint8Array; blockTime: number } {
@@ -282,8 +299,10 @@ export class ValidatorNode {
       this.tk.metrics.count('validator.bad-signatures')
       return
     }
-    this.byzantine?.observeProposal(proposal)
+    for (const o of this.byzantine?.observeProposal(proposal, this.params.byzantine[identity.name] !== undefined) ?? []) this.send(o)
     const block = decodeProposalBlock(proposal.block)
+    // A proposal for a later height says its proposer has committed the one before: catch up now.
+    if (block !== undefined && proposal.height > this.chain.height + 1) this.receiveStatus(identity.name, proposal.height - 1)
     const problem = block === undefined ? 'the block does not decode' : this.judgeProposal(proposal, block)
     if (problem !== undefined) {
       this.figures.invalidProposals++
@@ -435,8 +454,8 @@ export class ValidatorNode {
     const { state, requests } = planRequests(this.sync, this.tk.clock.now())
     this.sync = state
     for (const request of requests) {
-      this.tk.transport.request(request.peer, 'chain.get-blocks', { from: request.from, max: request.max }, 5_000_000, (outcome) => {
-        if (!outcome.ok) return
+      this.tk.transport.request(request.peer, 'chain.get-blocks', { from: request.from, max: request.max }, SYNC_REQUEST_TIMEOUT, (outcome) => {
+        if (!outcome.ok) return this.requestMissingBlocks()
         this.receiveSyncedBlocks(request.peer, outcome.reply.body as Blocks)
       })
     }
@@ -445,10 +464,9 @@ export class ValidatorNode {
   private receiveSyncedBlocks(peer: string, reply: Blocks): void {
     const decoded = reply.blocks.flatMap((b) => {
       const block = decodeProposalBlock(b.block)
-      return block === undefined ? [] : [{ block, bytes: b.block, commit: b.commit }]
+      return block === undefined ? [] : [{ block, commit: b.commit }]
     })
-    const bytesById = new Map(decoded.map((d) => [blockIdOf(d.block), d.bytes]))
-    this.sync = receiveBlocks(this.sync, peer, decoded.map((d) => ({ block: d.block, commit: d.commit }))).state
+    this.sync = receiveBlocks(this.sync, peer, decoded).state
     for (;;) {
       const next = nextBlock(this.sync, (block, commit) => {
         const height = block.header.height
@@ -466,10 +484,11 @@ export class ValidatorNode {
         return undefined
       })
       this.sync = next.state
+      if (next.outcome === 'rejected') this.tk.log.log('warn', `block ${next.height} from ${next.peer} rejected: ${next.reason}`)
       if (next.outcome !== 'apply') return
       this.figures.syncedBlocks++
-      const bytes = bytesById.get(blockIdOf(next.block.block))!
-      this.commitBlock(next.block.block, bytes, next.block.commit, true)
+      // Canonical encoding gives back exactly the bytes the block was decoded from.
+      this.commitBlock(next.block.block, encodeCanonical(next.block.block), next.block.commit, true)
     }
   }
 
@@ -488,10 +507,17 @@ export class ValidatorNode {
   }
 }
 
-/** Proposal and stored block bytes → a checked Block, or undefined for anything malformed. */
+/**
+ * Proposal and stored block bytes → a checked Block, or undefined for anything malformed.
+ * Memoized per bytes object: the bytes of a proposal come back in the decision, and
+ * decoding a block with its schema is the costliest step of judging it.
+ */
+const decodedBlocks = new WeakMap<Uint8Array, Block | undefined>()
+
 const decodeProposalBlock = (bytes: Uint8Array): Block | undefined => {
+  if (decodedBlocks.has(bytes)) return decodedBlocks.get(bytes)
   const value = decodeStrict(bytes, MAX_MESSAGE_BYTES)
-  if (Either.isLeft(value)) return undefined
-  const block = decodeBlock(value.right)
-  return Either.isRight(block) ? block.right : undefined
+  const block = Either.isLeft(value) ? undefined : Either.getOrUndefined(decodeBlock(value.right))
+  decodedBlocks.set(bytes, block)
+  return block
 }

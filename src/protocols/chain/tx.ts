@@ -23,9 +23,20 @@ export interface TxFacts {
   readonly bytes: number
 }
 
+/**
+ * Memoized per transaction object: one tx is hashed by the mempool, the block builder,
+ * the block checks and the commit, and transactions are never mutated.
+ */
+const known = new WeakMap<Tx, TxFacts>()
+
 export const txFacts = (tx: Tx): TxFacts => {
-  const bytes = canonicalBytes(tx)
-  return { hash: sha256Hex(bytes), bytes: bytes.length }
+  let facts = known.get(tx)
+  if (facts === undefined) {
+    const bytes = canonicalBytes(tx)
+    facts = { hash: sha256Hex(bytes), bytes: bytes.length }
+    known.set(tx, facts)
+  }
+  return facts
 }
 
 /** The id of a transaction: sha256 of its canonical CBOR (the same as `canonicalHash(tx)`). */

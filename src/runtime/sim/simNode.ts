@@ -263,7 +263,7 @@ export class SimNode implements HostEnvironment {
       run()
     } catch (error) {
       this.metrics(host.id).count('actor.crashes')
-      this.kernel.log(host.id, 'error', 'actor crashed', { error: error instanceof Error ? error.message : String(error) })
+      this.kernel.log(host.id, 'error', 'actor crashed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
       this.supervisor.childFailed(host.id, error)
     }
   }

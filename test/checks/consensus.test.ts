@@ -1,0 +1,77 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { check, runYaml } from '../support/scenarioRun.ts'
+
+const behaviours = ['equivocate', 'silent', 'invalid-proposals', 'split-proposals', '{ delay: 300ms }'] as const
+
+/** A validator network with unequal powers, byzantine power below one third, and faults that heal. */
+const networkArb = fc
+  .record({
+    powers: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 4, maxLength: 7 }),
+    behaviour: fc.constantFrom(...behaviours),
+    loss: fc.constantFrom(0, 0.02, 0.1),
+    fault: fc.constantFrom('none', 'partition', 'isolate', 'crash', 'drift'),
+    faultAt: fc.integer({ min: 2, max: 10 }),
+    faultFor: fc.integer({ min: 1, max: 8 }),
+    victim: fc.nat(),
+  })
+  .map((s) => {
+    const total = s.powers.reduce((a, b) => a + b, 0)
+    // The byzantine validator: the heaviest one whose power stays below a third.
+    const byzantine = s.powers.map((p, i) => [p, i] as const).filter(([p]) => 3 * p < total).sort((a, b) => b[0] - a[0])[0]?.[1]
+    const ids = s.powers.map((_, i) => `validator-${i}`)
+    const victim = ids[s.victim % ids.length]!
+    const faults: Record<typeof s.fault, string[]> = {
+      none: [],
+      partition: [`  - { at: ${s.faultAt}s, partition: { split: 2 }, for: ${s.faultFor}s }`],
+      isolate: [`  - { at: ${s.faultAt}s, partition: { isolate: ${victim} }, for: ${s.faultFor}s }`],
+      crash: [`  - { at: ${s.faultAt}s, crash: ${victim}, for: ${s.faultFor}s }`],
+      drift: [`  - { at: ${s.faultAt}s, clock: { node: ${victim}, drift: 0.05 } }`],
+    }
+    const fault = faults[s.fault] ?? []
+    return [
+      'name: generated',
+      'duration: 45s',
+      `network:\n  latency: { dist: uniform, min: 1ms, max: 20ms }\n  loss: ${s.loss}`,
+      'roles:',
+      '  validator:',
+      `    count: ${s.powers.length}`,
+      '    params:',
+      '      timeouts: { commit: 200ms, propose: 1s, prevote: 500ms, precommit: 500ms }',
+      `      powers: { ${s.powers.map((p, i) => `validator-${i}: ${p}`).join(', ')} }`,
+      ...(byzantine === undefined ? [] : [`      byzantine: { validator-${byzantine}: ${s.behaviour} }`]),
+      'workloads:\n  - { type: tx-load, rate: 50 }',
+      ...(fault.length > 0 ? ['faults:', ...fault] : []),
+      'checks:',
+      '  - { type: consensus.agreement }',
+      '  - { type: consensus.validity }',
+      '  - { type: consensus.no-double-sign }',
+      '  - { type: consensus.liveness, within: 20s }',
+    ].join('\n')
+  })
+
+describe('Tendermint under the simulator', () => {
+  it('with byzantine power below one third: agreement, validity, no honest double-sign, and liveness once faults heal', () => {
+    fc.assert(
+      fc.property(networkArb, fc.nat(), (yaml, seed) => {
+        const { report } = runYaml(yaml, { seed })
+        for (const c of report.checks) expect(c.passed, `${c.type}: ${c.summary}\n${yaml}`).toBe(true)
+      }),
+      { numRuns: 10 },
+    )
+  })
+
+  it('with one third or more byzantine power, the agreement checker does find the fork', () => {
+    const yaml = [
+      'name: fork',
+      'duration: 30s',
+      'network:\n  latency: { dist: uniform, min: 1ms, max: 5ms }',
+      'roles:\n  validator:\n    count: 4\n    params:\n      timeouts: { commit: 100ms }\n      byzantine: { validator-0: fork, validator-1: fork }',
+      'checks:\n  - { type: consensus.agreement }',
+    ].join('\n')
+    const { report } = runYaml(yaml)
+    const agreement = check(report, 'consensus.agreement')
+    expect(agreement.passed).toBe(false)
+    expect(agreement.summary).toMatch(/height \d+: validator-\d committed \w+ but validator-\d committed \w+/)
+  })
+})
