@@ -8,5 +8,7 @@ const run = (command, args) => {
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 
+// The process-mode tests run a real nats-server (Debian's package): installed here if missing.
+run('sh', ['scripts/ensure-nats-server.sh'])
 run('npx', ['tsc', '-p', '.', '--noEmit'])
 run('npx', ['vitest', 'run', ...process.argv.slice(2)])

@@ -1,5 +1,8 @@
 import { Command } from 'commander'
 import { registerDescribe } from './commands/describe.ts'
+import { registerDevnet } from './commands/devnet.ts'
+import { registerKeys } from './commands/keys.ts'
+import { registerNode } from './commands/node.ts'
 import { registerReplay } from './commands/replay.ts'
 import { registerSim } from './commands/sim.ts'
 
@@ -13,5 +16,8 @@ const program = new Command('strata')
 registerSim(program)
 registerReplay(program)
 registerDescribe(program)
+registerNode(program)
+registerKeys(program)
+registerDevnet(program)
 
 program.parse()

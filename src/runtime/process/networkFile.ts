@@ -83,7 +83,7 @@ export const parseNetworkFile = (text: string, path: string): Either.Either<Netw
   try {
     raw = parse(text)
   } catch (error) {
-    return Either.left(new NetworkFileError({ path, detail: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }))
+    return Either.left(new NetworkFileError({ path, detail: `not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}` }))
   }
   const decoded = Schema.decodeUnknownEither(NetworkFileSchema)(raw, { onExcessProperty: 'error' })
   if (Either.isLeft(decoded)) return Either.left(new NetworkFileError({ path, detail: firstIssue(decoded.left) }))

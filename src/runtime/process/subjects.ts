@@ -32,8 +32,6 @@ export const subjectToken = (name: string): string => {
 export const NETWORK_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 export interface Subjects {
-  /** `strata.<net>.>`: everything of this network (for credentials). */
-  readonly all: string
   actor(id: string): string
   topic(topic: string): string
   role(role: string): string
@@ -51,7 +49,6 @@ export const subjectsOf = (network: string): Subjects => {
   if (!NETWORK_NAME.test(network)) throw new RangeError(`network name "${network}" must match ${NETWORK_NAME}`)
   const base = `strata.${network}`
   return {
-    all: `${base}.>`,
     actor: (id) => `${base}.actor.${subjectToken(id)}`,
     topic: (topic) => `${base}.topic.${subjectToken(topic)}`,
     role: (role) => `${base}.role.${subjectToken(role)}`,
