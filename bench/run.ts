@@ -1,4 +1,5 @@
 import { membershipBenchmark } from './membership.ts'
+import { validatorsBenchmark } from './validators.ts'
 
 /**
  * `npm run bench -- NAME [--json]`. Prints figures (never asserts on them): each
@@ -6,6 +7,7 @@ import { membershipBenchmark } from './membership.ts'
  */
 const benchmarks: Record<string, { describe: string; run: () => Record<string, unknown> }> = {
   membership: { describe: '50-node membership simulation vs the bare event loop', run: membershipBenchmark },
+  validators: { describe: '4, 16 and 64 validators with timeout_commit 0 vs the signature work of a height', run: validatorsBenchmark },
 }
 
 const args = process.argv.slice(2)

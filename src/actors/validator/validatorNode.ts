@@ -69,6 +69,8 @@ export const CHAIN_STATUS_TOPIC = 'chain'
 const GOSSIP_TIMER = 'validator.gossip'
 const EVIDENCE_TIMER = 'validator.evidence-gossip'
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+/** At most this many next-height messages wait for this node to reach their height. */
+const MAX_EARLY_MESSAGES = 1_000
 /** A block request unanswered this long is asked again (of the next peer): one lost message costs no more. */
 const SYNC_REQUEST_TIMEOUT = 2_000_000
 
@@ -94,6 +96,8 @@ export class ValidatorNode {
   /** This node's latest signed messages of the current height, re-sent on every gossip tick. */
   private own: { proposal?: Outgoing[]; votes: Map<string, Outgoing[]> } = { votes: new Map() }
   private heightStartedAt: number
+  /** Proposals and votes for the height after the current one, replayed when this node gets there. */
+  private early: Envelope[] = []
   readonly figures = { height: 0, roundsAboveZero: 0, txs: 0, evidence: 0, slashes: 0, proposals: 0, invalidProposals: 0, syncedBlocks: 0 }
 
   constructor(
@@ -284,7 +288,18 @@ export class ValidatorNode {
     return identity !== undefined && verifySignatureMemoized(Buffer.from(identity.pubKey, 'hex'), encodeCanonical(document), sig)
   }
 
+  /**
+   * A message for the next height arrives when a peer committed the current one first
+   * (always so with timeout_commit 0): keep it for when this node gets there.
+   */
+  private tooEarly(envelope: Envelope, height: number): boolean {
+    if (height <= this.chain.height + 1) return false
+    if (height === this.chain.height + 2 && this.early.length < MAX_EARLY_MESSAGES) this.early.push(envelope)
+    return true
+  }
+
   private receiveVote(envelope: Envelope, vote: SignedVote): void {
+    if (this.tooEarly(envelope, vote.height)) return
     if (!this.verify(vote.validatorAddress, { chainId: this.params.chainId, type: vote.type, height: vote.height, round: vote.round, blockId: vote.blockId, timestamp: vote.timestamp }, vote.sig)) {
       this.tk.metrics.count('validator.bad-signatures')
       return
@@ -293,6 +308,7 @@ export class ValidatorNode {
   }
 
   private receiveProposal(envelope: Envelope, proposal: SignedProposal): void {
+    if (proposal.height === this.chain.height + 2 && this.tooEarly(envelope, proposal.height)) return
     const identity = this.identities.withAddress(proposal.proposerAddress)
     const signedBytes = encodeCanonical(proposalSignDocument(this.params.chainId, proposal))
     if (identity === undefined || !verifySignatureMemoized(Buffer.from(identity.pubKey, 'hex'), signedBytes, proposal.sig)) {
@@ -363,9 +379,7 @@ export class ValidatorNode {
     this.mempool.recheck((tx) => this.chain.app.checkTx(this.chain.appState, tx))
     this.evidence = pruneEvidence(markCommitted(this.evidence, block.evidence), { height, time: block.header.time }).pool
     this.sync = advanceTo(this.sync, height)
-    this.figures.height = height
-    this.figures.txs += block.txs.length
-    this.figures.evidence += block.evidence.length
+    this.account(block, result.events)
     const nameOf = (address: string) => this.identities.withAddress(address)?.name ?? address
     this.tk.reports.report(COMMITTED, {
       height,
@@ -388,11 +402,13 @@ export class ValidatorNode {
     for (const event of result.events) {
       if (event.event !== 'staking.slashed') continue
       const data = event.data as { pubKey: string; reason: string; amount: bigint }
-      this.figures.slashes++
       this.tk.reports.report(SLASHED, { validator: this.identities.withPubKey(data.pubKey)?.name ?? data.pubKey, reason: data.reason, height, amount: String(data.amount) })
     }
     this.own = { votes: new Map() }
     this.drive({ type: 'tendermint.new-height', now: this.tk.clock.now(), height: height + 1, validators: this.chain.setAt(height + 1)! })
+    const early = this.early
+    this.early = []
+    for (const envelope of early) this.onMessage(envelope)
   }
 
   private replayStoredBlocks(): void {
@@ -400,10 +416,18 @@ export class ValidatorNode {
       const stored = this.blocks.load(height)
       const block = stored === undefined ? undefined : decodeProposalBlock(stored.block)
       if (stored === undefined || block === undefined) return
-      this.chain.apply(block, stored.commit)
+      this.account(block, this.chain.apply(block, stored.commit).events)
       this.mempool.removeCommitted(block.txs)
       this.evidence = markCommitted(this.evidence, block.evidence)
     }
+  }
+
+  /** The chain-level figures, counted alike for blocks committed live and blocks replayed at start. */
+  private account(block: Block, events: readonly { readonly event: string }[]): void {
+    this.figures.height = block.header.height
+    this.figures.txs += block.txs.length
+    this.figures.evidence += block.evidence.length
+    this.figures.slashes += events.filter((e) => e.event === 'staking.slashed').length
   }
 
   // --- mempool and evidence ---

@@ -49,11 +49,24 @@ export const decodeBlock = (value: unknown): Either.Either<Block, string> =>
     Either.mapLeft((error) => ParseResult.TreeFormatter.formatErrorSync(error)),
   )
 
-export const blockIdOf = (block: Pick<Block, 'header'>): string => canonicalHash(block.header)
+/** Memoized per object: headers and validator lists are immutable and hashed again and again. */
+const memoized = <K extends object>(hash: (key: K) => string) => {
+  const known = new WeakMap<K, string>()
+  return (key: K): string => {
+    let id = known.get(key)
+    if (id === undefined) known.set(key, (id = hash(key)))
+    return id
+  }
+}
+
+const headerId = memoized((header: BlockHeader) => canonicalHash(header))
+
+export const blockIdOf = (block: Pick<Block, 'header'>): string => headerId(block.header)
 
 /** Over (address, power) in the set's index order; priorities change every height and are left out. */
-export const validatorSetHash = (validators: readonly Pick<Validator, 'address' | 'power'>[]): string =>
-  canonicalHash(validators.map((v) => ({ address: v.address, power: v.power })))
+export const validatorSetHash: (validators: readonly Pick<Validator, 'address' | 'power'>[]) => string = memoized((validators) =>
+  canonicalHash(validators.map((v) => ({ address: v.address, power: v.power }))),
+)
 
 export const txsHash = (txs: readonly Tx[]): string => canonicalHash(txs.map(txHash))
 

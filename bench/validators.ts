@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto'
+import { catalog } from '../src/catalog/index.ts'
+import { encodeCanonical } from '../src/runtime/codec/cbor.ts'
+import { signingKeyFromSeed, verifySignature } from '../src/runtime/crypto/ed25519.ts'
+import { runScenario } from '../src/scenario/run.ts'
+import { TraceRecorder } from '../src/runtime/trace/recorder.ts'
+import { scenarioFrom } from '../test/support/scenarioRun.ts'
+
+/**
+ * Validators in simulation with `timeout_commit` 0: heights and committed transactions
+ * per wall second, and time compression, for 4, 16 and 64 validators. Baseline, measured
+ * in the same run: the signature work of one height alone — its 2n+1 signatures (a
+ * proposal, n prevotes, n precommits) made and each verified once, with node:crypto.
+ * (Each distinct signature is verified once per process: see verificationMemo.ts.)
+ */
+const scenarioFor = (validators: number, seconds: number, rate: number) =>
+  scenarioFrom(
+    [
+      `name: bench-validators-${validators}`,
+      `duration: ${seconds}s`,
+      'network:\n  latency: { dist: uniform, min: 1ms, max: 5ms }',
+      `roles:\n  validator:\n    count: ${validators}\n    params: { timeouts: { commit: 0ms } }`,
+      `workloads:\n  - { type: tx-load, rate: ${rate} }`,
+      'checks:\n  - { type: consensus.agreement }',
+    ].join('\n'),
+  )
+
+/** Wall time (ms) of one height's signature work for n validators. */
+const signatureWork = (n: number): number => {
+  const keys = Array.from({ length: n }, () => signingKeyFromSeed(randomBytes(32)))
+  const documents = Array.from({ length: 2 * n + 1 }, (_, i) => encodeCanonical({ chainId: 'bench', type: 'prevote', height: 7, round: 0, blockId: `block-${i}`, timestamp: i }))
+  const rounds = 20
+  const start = performance.now()
+  for (let r = 0; r < rounds; r++) {
+    documents.forEach((doc, i) => {
+      const key = keys[i % n]!
+      const sig = key.sign(doc)
+      if (!verifySignature(key.publicKey, doc, sig)) throw new Error('signature did not verify')
+    })
+  }
+  return (performance.now() - start) / rounds
+}
+
+export const validatorsBenchmark = () => {
+  const results: Record<string, unknown> = {}
+  for (const [n, seconds] of [[4, 30], [16, 20], [64, 8]] as const) {
+    const scenario = scenarioFor(n, seconds, 200)
+    runScenario(scenarioFor(n, 2, 200), catalog, { trace: new TraceRecorder(), wallClock: () => performance.now() }) // warm-up
+    const report = runScenario(scenario, catalog, { trace: new TraceRecorder(), wallClock: () => performance.now() })
+    const validator = report.roles.find((r) => r.role === 'validator')!
+    const heights = validator.figures['height']!.max
+    const txs = validator.figures['txs']!.max
+    const msPerHeight = (report.wallSeconds * 1000) / heights
+    const sigMs = signatureWork(n)
+    results[`validators${n}`] = {
+      heights,
+      heightsPerWallSecond: Math.round(heights / report.wallSeconds),
+      committedTxsPerWallSecond: Math.round(txs / report.wallSeconds),
+      timeCompression: Math.round(report.timeCompression),
+      wallMsPerHeight: Number(msPerHeight.toFixed(3)),
+      signatureWorkMsPerHeight: Number(sigMs.toFixed(3)),
+      heightCostOverSignatureWork: Number((msPerHeight / sigMs).toFixed(2)),
+      agreement: report.passed,
+    }
+  }
+  return results
+}
