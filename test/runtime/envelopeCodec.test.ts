@@ -1,4 +1,5 @@
 import { fc, test } from '@fast-check/vitest'
+import { encode, rfc8949EncodeOptions } from 'cborg'
 import { Either, Schema } from 'effect'
 import { describe, expect } from 'vitest'
 import { encodeCanonical } from '../../src/runtime/codec/cbor.ts'
@@ -58,6 +59,21 @@ const refusal = (bytes: Uint8Array, maxBytes = MAX_BYTES): DecodeError => {
   return result.left
 }
 
+/** The envelope's own fields, as a map: what encodeEnvelope must write. */
+const wireFields = (env: Envelope): Record<string, unknown> => {
+  const { v, id, from, to, kind, at, body, re, sig } = env
+  return { v, id, from, to, kind, at, body, ...(re === undefined ? {} : { re }), ...(sig === undefined ? {} : { sig }) }
+}
+
+const encodeError = (encodeValue: () => unknown): string => {
+  try {
+    encodeValue()
+  } catch (error) {
+    return String(error)
+  }
+  throw new Error('encoded')
+}
+
 /** Bytes for an envelope-like map, bypassing encodeEnvelope's own field selection. */
 const raw = (fields: Record<string, unknown>): Uint8Array => encodeCanonical({ ...ping, ...fields })
 
@@ -71,6 +87,17 @@ describe('envelope codec', () => {
     // JSON.stringify is sensitive to key order, so only trust it when it says "same".
     if (same) expect(toHex(encodeEnvelope(a))).toBe(toHex(encodeEnvelope(b)))
     if (toHex(encodeEnvelope(a)) === toHex(encodeEnvelope(b))) expect(a).toEqual(b)
+  })
+
+  test.prop([envelope], { numRuns: 300 })('writes the fields in the order cborg sorts them', (env) => {
+    expect(toHex(encodeEnvelope(env))).toBe(toHex(encode(wireFields(env), rfc8949EncodeOptions)))
+  })
+
+  test('refuses a field without a canonical form as the generic encoder does, at the same byte', () => {
+    for (const broken of [{ ...ping, id: undefined }, { ...ping, at: NaN }, { ...ping, body: { seq: 1n << 64n } }, { ...ping, sig: Symbol('s') }, { ...ping, kind: '\uFEFFping' }]) {
+      const env = broken as unknown as Envelope
+      expect(encodeError(() => encodeEnvelope(env))).toBe(encodeError(() => encodeCanonical(wireFields(env))))
+    }
   })
 
   test('leaves absent optional fields out rather than writing undefined', () => {

@@ -4,13 +4,22 @@ import { Buffer } from 'node:buffer'
  * The encoder's output: CBOR heads and payloads written into one buffer that is reused
  * from call to call and grows when a value needs more; each call takes an exact-size copy
  * of what it wrote. That replaces cborg's per-call list of chunks, which was most of its
- * cost on small messages. A large payload (an 8 MiB fragment) is copied twice: into the
- * buffer and out of it.
+ * cost on small messages. Large byte strings (8 MiB fragments) are the exception: they are
+ * only referenced while writing, and copied once, straight into the output.
  */
 const INITIAL_BYTES = 16 * 1024
 
 /** A buffer grown past this for one large value is dropped afterwards rather than kept. */
 const RETAINED_BYTES = 1024 * 1024
+
+/** Byte strings from this length on are copied once, by take(), instead of twice. */
+const LARGE_BYTES = 64 * 1024
+
+/** A large byte string and where in the buffer's bytes it belongs. */
+interface LargeBytes {
+  readonly at: number
+  readonly bytes: Uint8Array
+}
 
 export const TYPE_UNSIGNED = 0x00
 export const TYPE_NEGATIVE = 0x20
@@ -30,19 +39,30 @@ const FLOAT64 = 0xfb
 const SHORT_TEXT = 24
 
 export class CborWriter {
-  pos = 0
+  private pos = 0
   private bytes = new Uint8Array(INITIAL_BYTES)
   private view = new DataView(this.bytes.buffer)
   private utf8 = Buffer.from(this.bytes.buffer)
+  private readonly large: LargeBytes[] = []
+  private largeLength = 0
+
+  /** How many bytes have been written: where the next item starts in the output. */
+  get offset(): number {
+    return this.pos + this.largeLength
+  }
 
   /** Starts a new value, forgetting what the last one wrote. */
   reset(): void {
     this.pos = 0
+    if (this.largeLength !== 0) {
+      this.large.length = 0
+      this.largeLength = 0
+    }
   }
 
   /** An exact-size copy of what was written since the last reset. */
   take(): Uint8Array {
-    const written = this.bytes.slice(0, this.pos)
+    const written = this.large.length === 0 ? this.bytes.slice(0, this.pos) : this.joinLarge()
     if (this.bytes.length > RETAINED_BYTES) this.allocate(INITIAL_BYTES)
     return written
   }
@@ -88,10 +108,15 @@ export class CborWriter {
     this.pos += 9
   }
 
-  /** A byte string. */
+  /** A byte string. A large one must not change before take(). */
   byteString(value: Uint8Array): void {
     const length = value.length
     this.head(TYPE_BYTES, length)
+    if (length >= LARGE_BYTES) {
+      this.large.push({ at: this.pos, bytes: value })
+      this.largeLength += length
+      return
+    }
     this.ensure(length)
     this.bytes.set(value, this.pos)
     this.pos += length
@@ -153,12 +178,32 @@ export class CborWriter {
     this.pos += length
   }
 
+  private joinLarge(): Uint8Array {
+    // Every byte is about to be written: skip zero-filling megabytes (allocUnsafeSlow gives a
+    // buffer of its own, not a slice of Node's shared pool).
+    const unfilled = Buffer.allocUnsafeSlow(this.offset)
+    const joined = new Uint8Array(unfilled.buffer, unfilled.byteOffset, unfilled.byteLength)
+    let from = 0
+    let to = 0
+    for (const { at, bytes } of this.large) {
+      joined.set(this.bytes.subarray(from, at), to)
+      to += at - from
+      joined.set(bytes, to)
+      to += bytes.length
+      from = at
+    }
+    joined.set(this.bytes.subarray(from, this.pos), to)
+    this.large.length = 0
+    this.largeLength = 0
+    return joined
+  }
+
   private ensure(count: number): void {
     if (this.pos + count > this.bytes.length) this.grow(count)
   }
 
-  // Grows by at least the current size on top of what is needed, so that a large payload
-  // is followed by room for the rest of the value instead of another copy of it.
+  // Grows by at least the current size on top of what is needed, so that a long text is
+  // followed by room for the rest of the value instead of another copy of it.
   private grow(count: number): void {
     const previous = this.bytes
     this.allocate(Math.max(previous.length * 2, this.pos + count + previous.length))

@@ -3,19 +3,55 @@ import { ENVELOPE_VERSION } from '../envelope.ts'
 import type { Envelope } from '../envelope.ts'
 import type { KindRegistry } from '../kinds.ts'
 import { SIGNATURE_BYTES } from '../crypto/ed25519.ts'
-import { decodeStrict, encodeCanonical } from './cbor.ts'
+import { encodeWith } from './canonicalEncoder.ts'
+import type { CanonicalEncoder } from './canonicalEncoder.ts'
+import { decodeStrict } from './cbor.ts'
+import { TYPE_MAP } from './cborWriter.ts'
 import { DecodeError } from './errors.ts'
 
-/** Canonical bytes of an envelope. Absent optional fields are left out, never written as undefined. */
-export const encodeEnvelope = (env: Envelope): Uint8Array => encodeCanonical(wireForm(env))
+/**
+ * Canonical bytes of an envelope: only its own fields, whatever else the object carries;
+ * absent optional fields are left out, never written as undefined.
+ *
+ * The fields are written straight in their canonical order — shorter keys first, then
+ * bytewise: v, at, id, re, to, sig, body, from, kind — rather than through a wire object
+ * and the generic map path, which measured ~7% slower on a membership ping.
+ */
+export const encodeEnvelope = (env: Envelope): Uint8Array => encodeWith(writeEnvelope, env)
 
-/** The envelope as it goes on the wire: only its own fields, whatever else the object carries. */
-const wireForm = (env: Envelope): Record<string, unknown> => {
-  const wire: Record<string, unknown> = { v: env.v, id: env.id, from: env.from, to: env.to, kind: env.kind, at: env.at, body: env.body }
-  if (env.re !== undefined) wire.re = env.re
-  if (env.sig !== undefined) wire.sig = env.sig
-  return wire
+const writeEnvelope = (encoder: CanonicalEncoder, env: Envelope): void => {
+  const hasRe = env.re !== undefined
+  const hasSig = env.sig !== undefined
+  encoder.enter(env, 0, TYPE_MAP, REQUIRED_FIELDS + (hasRe ? 1 : 0) + (hasSig ? 1 : 0))
+  field(encoder, KEY_V, env.v)
+  field(encoder, KEY_AT, env.at)
+  field(encoder, KEY_ID, env.id)
+  if (hasRe) field(encoder, KEY_RE, env.re)
+  field(encoder, KEY_TO, env.to)
+  if (hasSig) field(encoder, KEY_SIG, env.sig)
+  field(encoder, KEY_BODY, env.body)
+  field(encoder, KEY_FROM, env.from)
+  field(encoder, KEY_KIND, env.kind)
+  encoder.leave(0)
 }
+
+const field = (encoder: CanonicalEncoder, key: Uint8Array, value: unknown): void => {
+  encoder.out.raw(key)
+  encoder.value(value, 1)
+}
+
+/** The head and UTF-8 of an ASCII key. */
+const encodedKey = (key: string): Uint8Array => Uint8Array.from([0x60 | key.length, ...Array.from(key, (c) => c.charCodeAt(0))])
+
+const KEY_V = encodedKey('v')
+const KEY_AT = encodedKey('at')
+const KEY_ID = encodedKey('id')
+const KEY_RE = encodedKey('re')
+const KEY_TO = encodedKey('to')
+const KEY_SIG = encodedKey('sig')
+const KEY_BODY = encodedKey('body')
+const KEY_FROM = encodedKey('from')
+const KEY_KIND = encodedKey('kind')
 
 /**
  * Decodes and checks an envelope: canonical CBOR within `maxBytes`, the envelope's own
