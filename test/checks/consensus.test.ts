@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { check, runYaml } from '../support/scenarioRun.ts'
+import { PROPERTY_SEED } from '../support/propertySeed.ts'
 
 const behaviours = ['equivocate', 'silent', 'invalid-proposals', 'split-proposals', '{ delay: 300ms }'] as const
 
@@ -57,7 +58,7 @@ describe('Tendermint under the simulator', () => {
         const { report } = runYaml(yaml, { seed })
         for (const c of report.checks) expect(c.passed, `${c.type}: ${c.summary}\n${yaml}`).toBe(true)
       }),
-      { numRuns: 10 },
+      { numRuns: 10, seed: PROPERTY_SEED },
     )
   })
 

@@ -2,8 +2,13 @@ import type { SignedVote, VoteType } from './messages.ts'
 
 /**
  * The votes of one (height, round, type), weighted by voting power (CometBFT's
- * `types/vote_set.go`). A validator counts once: its first vote stands, the same vote
- * again is ignored, a different one is a conflict the caller turns into evidence.
+ * `types/vote_set.go`). A validator counts once towards "any": its first vote stands,
+ * the same vote again is ignored, a different one is a conflict the caller turns into
+ * evidence. A conflicting vote still adds its power to the block it names, as CometBFT
+ * does once a peer claims +2/3 for that block (`peerMaj23`): otherwise an equivocator
+ * whose two votes arrive in different orders at different validators could hide a
+ * polka from some of them forever and stall the chain. Safety is kept: two +2/3
+ * majorities for different blocks would need an honest validator in both.
  */
 export interface VoteSet {
   readonly height: number
@@ -19,6 +24,8 @@ export interface VoteSet {
   readonly sum: bigint
   /** The first block id (null for nil) whose power passed 2N/3, if any. */
   readonly majority: { readonly blockId: string | null } | undefined
+  /** Conflicting votes counted for their own block, by `${address}|${blockKey}`. */
+  readonly conflicting: ReadonlyMap<string, SignedVote>
 }
 
 /** Block ids are non-empty, so the empty string can stand for nil. */
@@ -42,6 +49,7 @@ export const emptyVoteSet = (height: number, round: number, type: VoteType, tota
   powerByBlock: new Map(),
   sum: 0n,
   majority: undefined,
+  conflicting: new Map(),
 })
 
 export type AddVoteResult =
@@ -58,12 +66,24 @@ export const addVote = (set: VoteSet, vote: SignedVote, power: bigint): AddVoteR
     throw new Error(`vote for ${vote.height}/${vote.round}/${vote.type} added to the set of ${set.height}/${set.round}/${set.type}`)
   }
   const existing = set.votes.get(vote.validatorAddress)
-  if (existing !== undefined) {
-    return existing.blockId === vote.blockId ? { outcome: 'duplicate', set } : { outcome: 'conflict', set, existing }
-  }
   const key = blockKey(vote.blockId)
   const blockPower = (set.powerByBlock.get(key) ?? 0n) + power
   const majority = set.majority ?? (isTwoThirds(blockPower, set.totalPower) ? { blockId: vote.blockId } : undefined)
+  if (existing !== undefined) {
+    if (existing.blockId === vote.blockId) return { outcome: 'duplicate', set }
+    const conflictKey = `${vote.validatorAddress}|${key}`
+    if (set.conflicting.has(conflictKey)) return { outcome: 'conflict', set, existing }
+    return {
+      outcome: 'conflict',
+      existing,
+      set: {
+        ...set,
+        powerByBlock: new Map(set.powerByBlock).set(key, blockPower),
+        majority,
+        conflicting: new Map(set.conflicting).set(conflictKey, vote),
+      },
+    }
+  }
   return {
     outcome: 'added',
     set: {
@@ -87,6 +107,6 @@ export const hasOneThirdAny = (set: VoteSet): boolean => isOneThird(set.sum, set
 
 /** The counted votes, optionally only those for one block id, in validator-index order (the order of a commit). */
 export const votesInIndexOrder = (set: VoteSet, only?: { readonly blockId: string | null }): SignedVote[] =>
-  [...set.votes.values()]
+  [...set.votes.values(), ...(only === undefined ? [] : set.conflicting.values())]
     .filter((v) => only === undefined || v.blockId === only.blockId)
     .sort((a, b) => a.validatorIndex - b.validatorIndex)

@@ -265,6 +265,8 @@ export class Simulation implements SimKernel {
 
   private start(): void {
     this.started = true
+    // Every node is on the network before any starts: nothing sent at t=0 is lost to boot order.
+    for (const node of this.nodes) for (const host of node.hosts) for (const topic of host.def.topics ?? []) this.subscribe(host.id, topic)
     for (const node of this.nodes) node.boot()
     for (const step of this.config.faults) this.scheduleCall(undefined, step.at, 'fault', () => this.applyFault(step.action, step.line, step.for))
   }
