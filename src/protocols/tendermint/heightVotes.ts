@@ -63,8 +63,9 @@ export const addHeightVote = (
     }
   }
   const result = addVote(round[vote.type], vote, power)
-  if (result.outcome === 'conflict') return { outcome: 'conflict', votes, existing: result.existing }
   if (result.outcome === 'duplicate') return { outcome: 'duplicate', votes }
+  // A conflicting vote still counts for the block it names (see voteSet.ts).
   const rounds = new Map(votes.rounds).set(vote.round, { ...round, [vote.type]: result.set })
-  return { outcome: 'added', votes: { ...votes, rounds, catchUpRounds } }
+  const updated = { ...votes, rounds, catchUpRounds }
+  return result.outcome === 'conflict' ? { outcome: 'conflict', votes: updated, existing: result.existing } : { outcome: 'added', votes: updated }
 }

@@ -33,15 +33,16 @@ export const receiveVote = (ctx: ConsensusContext, vote: SignedVote): Outcome =>
     const result = addVote(last.precommits, vote, validator.power)
     if (result.outcome === 'added') return unchanged({ ...ctx, lastCommit: { ...last, precommits: result.set } })
     if (result.outcome === 'duplicate') return unchanged(ctx)
+    const withVote = { ...last, precommits: result.set }
     const conflict: Conflict = {
       existing: result.existing,
       incoming: vote,
       validatorPower: validator.power,
       totalPower: last.validators.totalPower,
     }
-    if (isKnownConflict(last.conflicts, conflict)) return unchanged(ctx)
+    if (isKnownConflict(last.conflicts, conflict)) return unchanged({ ...ctx, lastCommit: withVote })
     return {
-      context: { ...ctx, lastCommit: { ...last, conflicts: [...last.conflicts, conflict] } },
+      context: { ...ctx, lastCommit: { ...withVote, conflicts: [...last.conflicts, conflict] } },
       effects: [evidenceReport(conflict, last.blockTime)],
     }
   }
@@ -66,8 +67,8 @@ const receiveCurrentVote = (ctx: ConsensusContext, vote: SignedVote): Outcome =>
         validatorPower: validator.power,
         totalPower: ctx.validators.totalPower,
       }
-      if (isKnownConflict(ctx.conflicts, conflict)) return unchanged(ctx)
-      const next = { ...ctx, conflicts: [...ctx.conflicts, conflict] }
+      if (isKnownConflict(ctx.conflicts, conflict)) return unchanged({ ...ctx, votes: result.votes })
+      const next = { ...ctx, votes: result.votes, conflicts: [...ctx.conflicts, conflict] }
       // after the decision the block time is known: report at once
       return ctx.decision === null ? unchanged(next) : { context: next, effects: [evidenceReport(conflict, ctx.decision.value.blockTime)] }
     }
