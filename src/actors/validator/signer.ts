@@ -18,6 +18,13 @@ import type { ActorToolkit } from '../common/toolkit.ts'
 import { SIGNED } from '../../checks/consensusReports.ts'
 
 const PRIVVAL_KEY = 'validator/privval'
+/** The last document signed and its signature, to sign the same vote again after a restart. */
+const LAST_SIGNED_KEY = 'validator/last-signed'
+
+interface LastSigned {
+  readonly document: Record<string, unknown>
+  readonly sig: Uint8Array
+}
 
 /**
  * The validator's private-validator component: it signs only what the double-sign guard
@@ -40,13 +47,15 @@ export class Signer {
   }
 
   vote(vote: Vote): SignedVote | undefined {
-    const sig = this.sign(vote.height, vote.round, vote.type, vote.blockId, encodeCanonical(voteSignDocument(this.chainId, vote)))
-    return sig === undefined ? undefined : { ...vote, sig }
+    const document = voteSignDocument(this.chainId, vote)
+    const signed = this.sign(vote.height, vote.round, vote.type, vote.blockId, document)
+    return signed === undefined ? undefined : { ...vote, timestamp: signed.timestamp, sig: signed.sig }
   }
 
   proposal(proposal: Proposal): SignedProposal | undefined {
-    const sig = this.sign(proposal.height, proposal.round, 'proposal', proposal.blockId, encodeCanonical(proposalSignDocument(this.chainId, proposal)))
-    return sig === undefined ? undefined : { ...proposal, sig }
+    const document = proposalSignDocument(this.chainId, proposal)
+    const signed = this.sign(proposal.height, proposal.round, 'proposal', proposal.blockId, document)
+    return signed === undefined ? undefined : { ...proposal, timestamp: signed.timestamp, sig: signed.sig }
   }
 
   /** Signs without the guard: only byzantine behaviours do this, on purpose. */
@@ -55,21 +64,45 @@ export class Signer {
     return this.tk.keys.sign(bytes)
   }
 
-  private sign(height: number, round: number, step: SignStep, blockId: string | null, bytes: Uint8Array): Uint8Array | undefined {
+  private sign(
+    height: number,
+    round: number,
+    step: SignStep,
+    blockId: string | null,
+    document: { readonly timestamp: number },
+  ): { timestamp: number; sig: Uint8Array } | undefined {
+    const bytes = encodeCanonical(document)
     const digest = digestOf(bytes)
     const check = checkSign(this.last, height, round, step, digest)
     if (!check.ok) {
+      // As CometBFT's privval: the same vote asked again after a restart differs only by
+      // its timestamp; sending the one signed before reveals nothing new.
+      const again = check.reason === 'conflicting-data' ? this.sameButTimestamp(document) : undefined
+      if (again !== undefined) return again
       this.tk.metrics.count('privval.refused')
       this.tk.log.log('warn', `refused to sign ${step} at ${height}/${round}: ${check.reason}`)
       return undefined
     }
+    const sig = this.tk.keys.sign(bytes)
     if (!check.again) {
       this.tk.store.put(PRIVVAL_KEY, encodeStored(check.next))
+      this.tk.store.put(LAST_SIGNED_KEY, encodeStored({ document, sig }))
       this.tk.store.sync()
       this.last = check.next
     }
     this.tk.reports.report(SIGNED, { height, round, step, blockId, digest })
-    return this.tk.keys.sign(bytes)
+    return { timestamp: document.timestamp, sig }
+  }
+
+  private sameButTimestamp(document: { readonly timestamp: number }): { timestamp: number; sig: Uint8Array } | undefined {
+    const stored = this.tk.store.get(LAST_SIGNED_KEY)
+    const decoded = stored === undefined ? undefined : decodeStored(stored)
+    if (decoded === undefined || Either.isLeft(decoded)) return undefined
+    const last = decoded.right as LastSigned
+    const { timestamp: _ours, ...rest } = document as Record<string, unknown>
+    const { timestamp: theirs, ...previous } = last.document
+    if (typeof theirs !== 'number' || digestOf(encodeCanonical(rest)) !== digestOf(encodeCanonical(previous))) return undefined
+    return { timestamp: theirs, sig: last.sig }
   }
 }
 
