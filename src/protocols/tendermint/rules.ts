@@ -1,7 +1,7 @@
 import type { TimerEvent } from '../events.ts'
 import { proposalOf, type ConsensusContext, type ReceivedProposal } from './consensusContext.ts'
 import { voteSetAt, votedRounds } from './heightVotes.ts'
-import { hasTwoThirdsAny, twoThirdsMajority } from './voteSet.ts'
+import { hasOneThirdAny, hasTwoThirdsAny, twoThirdsMajority } from './voteSet.ts'
 
 /**
  * The "upon" conditions of the Tendermint paper (arXiv:1807.04938, Algorithm 1), as pure
@@ -86,16 +86,18 @@ const knownValidProposal = (ctx: ConsensusContext, blockId: string): ReceivedPro
 }
 
 /**
- * L55 as CometBFT implements it: the paper jumps on f + 1 messages of a higher round;
- * CometBFT jumps on +2/3 prevotes of any kind for a higher round, or +2/3 precommits of
- * any kind for a higher round (for the current round the latter is L47). We follow
- * CometBFT, so a node never starts a round that fewer than +2/3 have reached. Returns
- * the highest such round.
+ * L55 as the paper states it: jump on votes of a higher round from more than a third of
+ * the power (prevotes or precommits). CometBFT waits for +2/3 instead, which is safe for
+ * it because its write-ahead log brings a restarted validator back to the round it was
+ * in. Without such a log a restarted validator starts at round 0; if it holds more than
+ * a third of the power, the others can never gather +2/3 of any round without it, and
+ * only the paper's f + 1 rule lets it catch up (found by the consensus property test).
+ * Returns the highest such round.
  */
 export const roundToSkipTo = (ctx: ConsensusContext): number | undefined => {
   let target: number | undefined
   for (const round of votedRounds(ctx.votes)) {
-    if (round > ctx.round && (hasTwoThirdsAny(prevotes(ctx, round)) || hasTwoThirdsAny(precommits(ctx, round)))) {
+    if (round > ctx.round && (hasOneThirdAny(prevotes(ctx, round)) || hasOneThirdAny(precommits(ctx, round)))) {
       target = round
     }
   }
