@@ -19,10 +19,10 @@ import {
 import { NodeHistory } from './nodeHistory.ts'
 
 const honestValidators = (scenario: Scenario): Set<string> =>
-  new Set(scenario.nodes.filter((n) => n.role === 'validator' && !isByzantine(n.params)).map((n) => n.id))
+  new Set(scenario.nodes.filter((n) => n.role === 'validator' && !isByzantine(n)).map((n) => n.id))
 
 const byzantineValidators = (scenario: Scenario): Set<string> =>
-  new Set(scenario.nodes.filter((n) => n.role === 'validator' && isByzantine(n.params)).map((n) => n.id))
+  new Set(scenario.nodes.filter((n) => n.role === 'validator' && isByzantine(n)).map((n) => n.id))
 
 const pass = (type: string, summary: string): CheckResult => ({ type, passed: true, summary })
 const failWith = (type: string, problems: readonly string[]): CheckResult => ({ type, passed: false, summary: problems[0]!, details: problems.slice(0, 20) })

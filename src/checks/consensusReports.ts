@@ -53,8 +53,8 @@ export interface SlashedReport {
   readonly amount: string
 }
 
-/** A node is byzantine when its scenario params give it a `byzantine` behaviour. */
-export const isByzantine = (params: unknown): boolean => {
-  const byzantine = (params as { byzantine?: unknown } | undefined)?.byzantine
-  return byzantine !== undefined && byzantine !== null && byzantine !== 'none'
+/** A validator is byzantine when its role's `byzantine` parameter names it. */
+export const isByzantine = (node: { readonly id: string; readonly params: unknown }): boolean => {
+  const byzantine = (node.params as { byzantine?: Record<string, unknown> } | undefined)?.byzantine
+  return byzantine !== undefined && byzantine[node.id] !== undefined
 }

@@ -243,8 +243,15 @@ export class Simulation implements SimKernel {
 
   /** Every actor's key, derived from the run seed (determinism rule 4), made on first use. */
   keys(actor: ActorId): KeyService {
-    const key = this.signingKey(actor)
-    return { publicKey: key.publicKey, sign: (message) => key.sign(message), publicKeyOf: (other) => (this.hostById.has(other) ? this.signingKey(other).publicKey : undefined) }
+    // Derived on first use: most actors of a large run never sign anything.
+    const signingKey = (id: ActorId) => this.signingKey(id)
+    return {
+      get publicKey() {
+        return signingKey(actor).publicKey
+      },
+      sign: (message) => signingKey(actor).sign(message),
+      publicKeyOf: (other) => (this.hostById.has(other) ? signingKey(other).publicKey : undefined),
+    }
   }
 
   private signingKey(actor: ActorId): SigningKey {

@@ -1,2 +1,0 @@
-import { membershipBenchmark } from './membership.ts'
-console.log(membershipBenchmark())
