@@ -10,6 +10,18 @@ const benchmarks: Record<string, { describe: string; run: () => Record<string, u
   validators: { describe: '4, 16 and 64 validators with timeout_commit 0 vs the signature work of a height', run: validatorsBenchmark },
 }
 
+/** One figure per line; a nested group of figures is indented under its name. */
+const printFigures = (figures: Record<string, unknown>, indent: string): void => {
+  for (const [key, value] of Object.entries(figures)) {
+    if (typeof value === 'object' && value !== null) {
+      process.stdout.write(`${indent}${key}\n`)
+      printFigures(value as Record<string, unknown>, `${indent}  `)
+    } else {
+      process.stdout.write(`${indent}${key.padEnd(32 - indent.length)} ${typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(value)}\n`)
+    }
+  }
+}
+
 const args = process.argv.slice(2)
 const json = args.includes('--json')
 const names = args.filter((a) => !a.startsWith('--'))
@@ -22,8 +34,6 @@ for (const name of names) {
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`)
   else {
     process.stdout.write(`${name}\n`)
-    for (const [key, value] of Object.entries(figures)) {
-      process.stdout.write(`  ${key.padEnd(26)} ${typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : String(value)}\n`)
-    }
+    printFigures(figures, '  ')
   }
 }

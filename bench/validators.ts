@@ -56,7 +56,7 @@ export const validatorsBenchmark = () => {
       heights,
       heightsPerWallSecond: Math.round(heights / report.wallSeconds),
       committedTxsPerWallSecond: Math.round(txs / report.wallSeconds),
-      timeCompression: Math.round(report.timeCompression),
+      timeCompression: Number(report.timeCompression.toFixed(2)),
       wallMsPerHeight: Number(msPerHeight.toFixed(3)),
       signatureWorkMsPerHeight: Number(sigMs.toFixed(3)),
       heightCostOverSignatureWork: Number((msPerHeight / sigMs).toFixed(2)),
