@@ -2,6 +2,7 @@ import type { ActorDef } from '../actor.ts'
 import type { ActorId } from '../address.ts'
 import { KindRegistry } from '../kinds.ts'
 import type { DirectoryEntry, DirectoryService } from '../services.ts'
+import { directoryOf } from '../directory.ts'
 
 /**
  * One node of the network as a process sees it: who it is, its key, and the actors it
@@ -26,7 +27,6 @@ export class NetworkPlan {
 
   constructor(readonly nodes: readonly NodePlan[]) {
     const entries: DirectoryEntry[] = []
-    const byRole = new Map<string, ActorId[]>()
     for (const node of nodes) {
       this.byId.set(node.id, node)
       for (const actor of node.actors) {
@@ -34,15 +34,12 @@ export class NetworkPlan {
         this.nodeOfActor.set(actor.id, node)
         this.registry.register(actor.def.kinds)
         entries.push({ id: actor.id, role: actor.def.role })
-        let list = byRole.get(actor.def.role)
-        if (list === undefined) byRole.set(actor.def.role, (list = []))
-        list.push(actor.id)
         let hosts = this.nodesByRole.get(actor.def.role)
         if (hosts === undefined) this.nodesByRole.set(actor.def.role, (hosts = []))
         if (!hosts.includes(node)) hosts.push(node)
       }
     }
-    this.directory = { all: () => entries, ofRole: (role) => byRole.get(role) ?? [] }
+    this.directory = directoryOf(entries)
   }
 
   node(id: string): NodePlan | undefined {

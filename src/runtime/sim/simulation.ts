@@ -4,6 +4,7 @@ import type { ActorHost } from '../actorHost.ts'
 import { decodeEnvelope, encodeEnvelope } from '../codec/envelopeCodec.ts'
 import type { Envelope } from '../envelope.ts'
 import type { KindRegistry } from '../kinds.ts'
+import { directoryOf } from '../directory.ts'
 import { deriveKeySeed, deriveSeed, SeededRandom } from '../random.ts'
 import type { DirectoryEntry, DirectoryService, KeyService, LogLevel } from '../services.ts'
 import { signingKeyFromSeed, type SigningKey } from '../crypto/ed25519.ts'
@@ -111,7 +112,7 @@ export class Simulation implements SimKernel {
     this.logRank = LOG_RANK[config.logLevel ?? 'warn']
     this.mailbox = config.network.mailbox
     const entries: DirectoryEntry[] = config.nodes.flatMap((n) => n.actors.map((a) => ({ id: a.id, role: a.def.role })))
-    this.directory = makeDirectory(entries)
+    this.directory = directoryOf(entries)
     this.nodes = config.nodes.map((spec) => new SimNode(spec, this))
     for (const node of this.nodes) {
       this.nodeById.set(node.id, node)
@@ -440,13 +441,3 @@ export class Simulation implements SimKernel {
 }
 
 const isAlive = (status: NodeStatus): boolean => status === 'up' || status === 'paused'
-
-const makeDirectory = (entries: readonly DirectoryEntry[]): DirectoryService => {
-  const byRole = new Map<string, ActorId[]>()
-  for (const e of entries) {
-    let list = byRole.get(e.role)
-    if (list === undefined) byRole.set(e.role, (list = []))
-    list.push(e.id)
-  }
-  return { all: () => entries, ofRole: (role) => byRole.get(role) ?? [] }
-}
