@@ -11,21 +11,10 @@ import type { TraceEvent, TraceHeader } from '../../src/runtime/trace/event.ts'
 import { readTraceFile, TraceFileWriter, type TraceFileContents } from '../../src/runtime/trace/file.ts'
 import { TraceRecorder } from '../../src/runtime/trace/recorder.ts'
 import { TraceHash } from '../../src/runtime/trace/traceHash.ts'
+import { traceEventOf } from '../support/traceArbitraries.ts'
 
 const text = fc.string({ unit: 'binary', maxLength: 12 })
-const traceEvent: fc.Arbitrary<TraceEvent> = fc.record(
-  {
-    at: fc.maxSafeNat(),
-    seq: fc.nat(),
-    type: fc.constantFrom('deliver' as const, 'timer' as const, 'fault' as const, 'drop' as const),
-    from: text,
-    to: text,
-    kind: text,
-    digest: text,
-    note: text,
-  },
-  { requiredKeys: ['at', 'seq', 'type', 'from', 'to', 'kind', 'digest'] },
-)
+const traceEvent = traceEventOf(text)
 /** Events as a trace file may hold them: times are integers µs in practice, but any number must survive. */
 const fileEvent: fc.Arbitrary<TraceEvent> = fc
   .tuple(traceEvent, fc.oneof(fc.maxSafeNat(), fc.integer({ min: -1e12, max: -1 }), fc.double({ noNaN: true, noDefaultInfinity: true })))

@@ -3,21 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { differingFields, firstDivergence, TRACE_EVENT_FIELDS, type TraceEventField } from '../../src/runtime/trace/diff.ts'
 import type { TraceEvent } from '../../src/runtime/trace/event.ts'
 import { formatAt, formatDivergence, formatEvent } from '../../src/runtime/trace/format.ts'
+import { traceEventOf } from '../support/traceArbitraries.ts'
 
 const text = fc.string({ unit: 'grapheme-ascii', maxLength: 10 })
-const traceEvent: fc.Arbitrary<TraceEvent> = fc.record(
-  {
-    at: fc.maxSafeNat(),
-    seq: fc.nat(),
-    type: fc.constantFrom('deliver' as const, 'timer' as const, 'fault' as const, 'drop' as const),
-    from: text,
-    to: text,
-    kind: text,
-    digest: text,
-    note: text,
-  },
-  { requiredKeys: ['at', 'seq', 'type', 'from', 'to', 'kind', 'digest'] },
-)
+const traceEvent = traceEventOf(text)
 const TYPES = ['deliver', 'timer', 'fault', 'drop'] as const
 
 /** A copy of `ev` that differs in exactly `field` (a missing note becomes an empty one, and back). */
