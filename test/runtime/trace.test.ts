@@ -11,7 +11,7 @@ import type { TraceEvent, TraceHeader } from '../../src/runtime/trace/event.ts'
 import { readTraceFile, TraceFileWriter, type TraceFileContents } from '../../src/runtime/trace/file.ts'
 import { TraceRecorder } from '../../src/runtime/trace/recorder.ts'
 import { TraceHash } from '../../src/runtime/trace/traceHash.ts'
-import { traceEventOf } from '../support/traceArbitraries.ts'
+import { mutateField, traceEventOf } from '../support/traceArbitraries.ts'
 
 const text = fc.string({ unit: 'binary', maxLength: 12 })
 const traceEvent = traceEventOf(text)
@@ -20,26 +20,7 @@ const fileEvent: fc.Arbitrary<TraceEvent> = fc
   .tuple(traceEvent, fc.oneof(fc.maxSafeNat(), fc.integer({ min: -1e12, max: -1 }), fc.double({ noNaN: true, noDefaultInfinity: true })))
   .map(([ev, at]) => ({ ...ev, at: at + 0 /* -0 is stored as 0 */ }))
 const FIELDS = ['at', 'seq', 'type', 'from', 'to', 'kind', 'digest', 'note'] as const
-const TYPES = ['deliver', 'timer', 'fault', 'drop'] as const
 
-/** A copy of `ev` that differs in exactly `field` (a missing note becomes an empty one, and back). */
-const mutate = (ev: TraceEvent, field: (typeof FIELDS)[number], suffix: string): TraceEvent => {
-  switch (field) {
-    case 'at':
-      return { ...ev, at: ev.at === 0 ? 1 : ev.at - 1 }
-    case 'seq':
-      return { ...ev, seq: ev.seq + 1 }
-    case 'type':
-      return { ...ev, type: TYPES[(TYPES.indexOf(ev.type) + 1) % TYPES.length] ?? 'deliver' }
-    case 'note': {
-      if (ev.note === undefined) return { ...ev, note: '' }
-      const { note: _dropped, ...rest } = ev
-      return rest
-    }
-    default:
-      return { ...ev, [field]: ev[field] + suffix }
-  }
-}
 
 const hashOf = (events: readonly TraceEvent[]): string => {
   const hash = new TraceHash()
@@ -180,7 +161,7 @@ describe('TraceHash', () => {
         fc.string({ minLength: 1, maxLength: 3 }),
         (events, at, field, suffix) => {
           const i = at % events.length
-          const mutated = events.map((ev, j) => (j === i ? mutate(ev, field, suffix) : ev))
+          const mutated = events.map((ev, j) => (j === i ? mutateField(ev, field, suffix) : ev))
           expect(hashOf(mutated)).not.toBe(hashOf(events))
         },
       ),

@@ -1,32 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { differingFields, firstDivergence, TRACE_EVENT_FIELDS, type TraceEventField } from '../../src/runtime/trace/diff.ts'
+import { differingFields, firstDivergence, TRACE_EVENT_FIELDS } from '../../src/runtime/trace/diff.ts'
 import type { TraceEvent } from '../../src/runtime/trace/event.ts'
 import { formatAt, formatDivergence, formatEvent } from '../../src/runtime/trace/format.ts'
-import { traceEventOf } from '../support/traceArbitraries.ts'
+import { mutateField, traceEventOf } from '../support/traceArbitraries.ts'
 
 const text = fc.string({ unit: 'grapheme-ascii', maxLength: 10 })
 const traceEvent = traceEventOf(text)
-const TYPES = ['deliver', 'timer', 'fault', 'drop'] as const
 
-/** A copy of `ev` that differs in exactly `field` (a missing note becomes an empty one, and back). */
-const mutate = (ev: TraceEvent, field: TraceEventField): TraceEvent => {
-  switch (field) {
-    case 'at':
-      return { ...ev, at: ev.at + 1 }
-    case 'seq':
-      return { ...ev, seq: ev.seq + 1 }
-    case 'type':
-      return { ...ev, type: TYPES[(TYPES.indexOf(ev.type) + 1) % TYPES.length] ?? 'deliver' }
-    case 'note': {
-      if (ev.note === undefined) return { ...ev, note: '' }
-      const { note: _dropped, ...rest } = ev
-      return rest
-    }
-    default:
-      return { ...ev, [field]: `${ev[field]}'` }
-  }
-}
 
 const event = (i: number, extra: Partial<TraceEvent> = {}): TraceEvent => ({
   at: 12_000_000 + 1_000 * i,
@@ -46,7 +27,7 @@ describe('firstDivergence', () => {
     fc.assert(
       fc.property(fc.array(traceEvent, { minLength: 1, maxLength: 40 }), fc.nat(), fc.constantFrom(...TRACE_EVENT_FIELDS), (a, at, field) => {
         const i = at % a.length
-        const b = a.map((ev, j) => (j === i ? mutate(ev, field) : ev))
+        const b = a.map((ev, j) => (j === i ? mutateField(ev, field) : ev))
         const d = firstDivergence(a, b)
         expect(d?.index).toBe(i)
         expect(d?.a).toBe(a[i])
