@@ -16,11 +16,17 @@ export interface Checker extends SimObserver {
   result(): CheckResult
 }
 
+/**
+ * What a check may know of the run besides what it observes: its nodes (role, params).
+ * Nothing about the network model or timing, so the same checks judge a live recording.
+ */
+export type CheckScope = Pick<Scenario, 'nodes'>
+
 export interface CheckDefinition<P = any> {
   readonly type: string
   readonly describe: string
   readonly params: Schema.Schema<P, any, never>
-  create(params: P, scenario: Scenario): Checker
+  create(params: P, scope: CheckScope): Checker
 }
 
 export const defineCheck = <P>(def: CheckDefinition<P>): CheckDefinition<P> => def

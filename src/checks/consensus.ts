@@ -1,8 +1,7 @@
 import { Schema } from 'effect'
-import type { Scenario } from '../scenario/types.ts'
 import { Duration, PositiveInt } from '../shared/paramSchemas.ts'
 import { formatDuration, type Micros } from '../shared/time.ts'
-import { defineCheck, type Checker, type CheckResult } from './check.ts'
+import { defineCheck, type CheckScope, type Checker, type CheckResult } from './check.ts'
 import {
   COMMITTED,
   EVIDENCE_COMMITTED,
@@ -18,10 +17,10 @@ import {
 } from './consensusReports.ts'
 import { NodeHistory } from './nodeHistory.ts'
 
-const honestValidators = (scenario: Scenario): Set<string> =>
+const honestValidators = (scenario: CheckScope): Set<string> =>
   new Set(scenario.nodes.filter((n) => n.role === 'validator' && !isByzantine(n)).map((n) => n.id))
 
-const byzantineValidators = (scenario: Scenario): Set<string> =>
+const byzantineValidators = (scenario: CheckScope): Set<string> =>
   new Set(scenario.nodes.filter((n) => n.role === 'validator' && isByzantine(n)).map((n) => n.id))
 
 const pass = (type: string, summary: string): CheckResult => ({ type, passed: true, summary })
@@ -110,7 +109,7 @@ class Liveness extends NodeHistory implements Checker {
   private endedAt: Micros = 0
 
   constructor(
-    private readonly scenario: Scenario,
+    private readonly scenario: CheckScope,
     private readonly within: Micros,
     private readonly minHeight: number | undefined,
   ) {

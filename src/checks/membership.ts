@@ -1,11 +1,10 @@
 import { Schema } from 'effect'
 import { crashDetectionBound, membershipParamsFrom, type MembershipParams } from '../protocols/membership/index.ts'
 import { Duration } from '../shared/paramSchemas.ts'
-import type { Scenario } from '../scenario/types.ts'
 import type { Micros } from '../runtime/time.ts'
 import { formatDuration } from '../runtime/time.ts'
 import type { AppliedFault } from '../runtime/sim/simulation.ts'
-import { defineCheck, type Checker, type CheckResult } from './check.ts'
+import { defineCheck, type CheckScope, type Checker, type CheckResult } from './check.ts'
 import { NodeHistory } from './nodeHistory.ts'
 
 type MemberStatus = 'alive' | 'suspect' | 'dead'
@@ -19,12 +18,12 @@ interface StatusReport {
 const isStatusReport = (event: string, data: unknown): data is StatusReport => event === 'membership.status' && typeof data === 'object' && data !== null
 
 /** Members are grouped by role: each node tracks the nodes of its own role. */
-const groupOf = (scenario: Scenario, node: string): string[] => {
+const groupOf = (scenario: CheckScope, node: string): string[] => {
   const role = scenario.nodes.find((n) => n.id === node)?.role
   return scenario.nodes.filter((n) => n.role === role).map((n) => n.id)
 }
 
-const paramsOf = (scenario: Scenario, node: string): MembershipParams => {
+const paramsOf = (scenario: CheckScope, node: string): MembershipParams => {
   const params = scenario.nodes.find((n) => n.id === node)?.params
   const membership = (params as { membership?: Partial<MembershipParams> } | undefined)?.membership ?? (params as Partial<MembershipParams> | undefined)
   return membershipParamsFrom(membership ?? {})
@@ -35,7 +34,7 @@ abstract class MembershipWatcher extends NodeHistory implements Checker {
   protected readonly views = new Map<string, Map<string, MemberStatus>>()
   protected lastViewChange: Micros = 0
 
-  constructor(protected readonly scenario: Scenario) {
+  constructor(protected readonly scenario: CheckScope) {
     super()
   }
 
@@ -66,7 +65,7 @@ class CrashDetected extends MembershipWatcher {
   private readonly detections = new Map<number, Map<string, Micros>>()
 
   constructor(
-    scenario: Scenario,
+    scenario: CheckScope,
     private readonly within: Micros | undefined,
   ) {
     super(scenario)
@@ -156,7 +155,7 @@ class Converged extends MembershipWatcher {
   private endedAt: Micros = 0
 
   constructor(
-    scenario: Scenario,
+    scenario: CheckScope,
     private readonly within: Micros,
   ) {
     super(scenario)

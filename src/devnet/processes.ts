@@ -13,6 +13,8 @@ export interface NodeLaunch {
   readonly logFile: string
   readonly metricsPort?: number
   readonly detached: boolean
+  /** Pass `--record`: the node records its turns for `devnet record` and `replay`. */
+  readonly record: boolean
 }
 
 export interface Launched {
@@ -24,6 +26,7 @@ export interface Launched {
 export const launchNode = (launch: NodeLaunch): Launched => {
   const args = [STRATA_BIN, 'node', '--role', launch.role, '--id', launch.id, '--network', launch.networkFile, '--data', launch.dataDir]
   if (launch.metricsPort !== undefined) args.push('--metrics', String(launch.metricsPort))
+  if (launch.record) args.push('--record')
   const log = openSync(launch.logFile, 'a')
   const child = spawn(process.execPath, args, { stdio: ['ignore', log, log], detached: true })
   closeSync(log)

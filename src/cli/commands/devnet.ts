@@ -11,7 +11,9 @@ import { resolveNetwork } from '../../devnet/networkPlan.ts'
 import { isOurs, stopProcesses } from '../../devnet/processes.ts'
 import { readState, type DevnetState } from '../../devnet/state.ts'
 import { formatReport, type DevnetReport } from '../../devnet/statusReport.ts'
+import { exportLiveTrace } from '../../runtime/live/liveTraceFile.ts'
 import { readNetworkFile, type NetworkFile } from '../../runtime/process/networkFile.ts'
+import { codeVersion } from '../codeVersion.ts'
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../exitCodes.ts'
 import { fail } from '../fail.ts'
 import { loadScenarioOrExit } from '../loadScenarioOrExit.ts'
@@ -48,7 +50,8 @@ Workloads and fault schedules stay simulation-only for now; the scenario's roles
     .argument('[scenario]', 'scenario for a devnet that does not exist yet (default: scenarios/reference.yaml)')
     .option('--dir <dir>', 'the devnet directory', DEFAULT_DIR)
     .option('--detach', 'start the processes in the background and return once every node is up')
-    .action((scenario: string | undefined, flags: { dir: string; detach?: boolean }) => upAction(scenario, devnetLayout(flags.dir), flags.detach === true))
+    .option('--no-record', "don't record the nodes' turns (recorded by default, for `devnet record` and `strata replay`)")
+    .action((scenario: string | undefined, flags: { dir: string; detach?: boolean; record: boolean }) => upAction(scenario, devnetLayout(flags.dir), { detach: flags.detach === true, record: flags.record }))
   devnet
     .command('status')
     .description("every node's role, pid and status (validators: height, and minHeight over them)")
@@ -56,6 +59,19 @@ Workloads and fault schedules stay simulation-only for now; the scenario's roles
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExit codes: 0 every node is up · 1 some node is not (or no devnet runs) · 2 bad input.')
     .action((flags: { dir: string; json?: boolean }) => statusAction(devnetLayout(flags.dir), flags.json === true))
+  devnet
+    .command('record')
+    .description("export the nodes' recordings as one live trace, for `strata replay`")
+    .requiredOption('--out <file>', 'where to write the trace')
+    .option('--dir <dir>', 'the devnet directory', DEFAULT_DIR)
+    .addHelpText(
+      'after',
+      `
+Every node started by \`devnet up\` records its turns under nodes/<node>/recording/, one
+segment per run of its process (docs/process-mode.md). This gathers them all; it works
+while the devnet runs (the running nodes' segments are exported up to their last flush).`,
+    )
+    .action((flags: { dir: string; out: string }) => recordAction(devnetLayout(flags.dir), flags.out))
   devnet
     .command('down')
     .description('stop every process of the devnet (nodes first, cleanly; then nats-server)')
@@ -81,6 +97,19 @@ const initAction = async (scenarioPath: string | undefined, layout: DevnetLayout
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
+const recordAction = (layout: DevnetLayout, out: string): void => {
+  const net = loadNetwork(layout)
+  const exported = exportLiveTrace(net.network, net.nodes.map((n) => ({ id: n.id, dataDir: layout.nodeData(n.id) })), out, codeVersion())
+  if (Either.isLeft(exported)) return fail(exported.left.message, EXIT_CHECK_FAILED, exported.left.hint)
+  const { nodes, segments, items, cut, bytes } = exported.right
+  const lines = [
+    `wrote ${out}: ${nodes} nodes, ${segments} recorded runs, ${items.toLocaleString('en-US')} items, ${(bytes / 1e6).toFixed(1)} MB`,
+    ...(cut.length === 0 ? [] : [`  not stopped cleanly (still running, or killed): ${cut.join(', ')}`]),
+    `replay it: strata replay ${out}`,
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
 const loadNetwork = (layout: DevnetLayout): NetworkFile => {
   const net = readNetworkFile(layout.networkFile)
   if (Either.isLeft(net)) return fail(net.left.message, EXIT_BAD_INPUT, `make a devnet with \`strata devnet init --dir ${layout.dir}\``)
@@ -89,14 +118,14 @@ const loadNetwork = (layout: DevnetLayout): NetworkFile => {
   return net.right
 }
 
-const upAction = async (scenarioPath: string | undefined, layout: DevnetLayout, detach: boolean): Promise<void> => {
+const upAction = async (scenarioPath: string | undefined, layout: DevnetLayout, { detach, record }: { readonly detach: boolean; readonly record: boolean }): Promise<void> => {
   if (findNatsServer() === undefined) return fail('nats-server is not installed', EXIT_BAD_INPUT, INSTALL_HINT)
   if (readNetworkFile(layout.networkFile).pipe(Either.isLeft)) await initAction(scenarioPath, layout)
   else if (scenarioPath !== undefined) process.stderr.write(`strata: ${layout.dir} already holds a devnet; starting it (the scenario argument is only used to create one)\n`)
   const net = loadNetwork(layout)
   let started: Awaited<ReturnType<typeof startDevnet>>
   try {
-    started = await startDevnet(layout, net, { detached: detach })
+    started = await startDevnet(layout, net, { detached: detach, record })
   } catch (error) {
     if (error instanceof DevnetError || error instanceof NatsServerError) return fail(error.message, EXIT_CHECK_FAILED, error.hint)
     throw error

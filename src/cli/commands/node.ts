@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { Effect, Either, Exit } from 'effect'
 import { catalog } from '../../catalog/index.ts'
@@ -9,6 +10,7 @@ import { readNetworkFile } from '../../runtime/process/networkFile.ts'
 import { readNodeKey } from '../../runtime/process/nodeKey.ts'
 import { runNode } from '../../runtime/process/processNode.ts'
 import type { LogLevel } from '../../runtime/services.ts'
+import { codeVersion } from '../codeVersion.ts'
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../exitCodes.ts'
 import { fail } from '../fail.ts'
 
@@ -22,6 +24,7 @@ interface NodeFlags {
   metrics?: string
   bulkListen: string
   logLevel: string
+  record?: boolean
 }
 
 export const registerNode = (program: Command): void => {
@@ -37,6 +40,7 @@ export const registerNode = (program: Command): void => {
     .option('--metrics <port>', 'serve Prometheus metrics on http://127.0.0.1:PORT/metrics')
     .option('--bulk-listen <multiaddr>', 'libp2p listen address of the bulk channel', '/ip4/127.0.0.1/tcp/0')
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stderr)', 'info')
+    .option('--record', 'record every turn of the node under DIR/recording/, for `strata devnet record` and `strata replay`')
     .addHelpText(
       'after',
       `
@@ -98,6 +102,7 @@ const nodeAction = async (flags: NodeFlags): Promise<void> => {
       bulkListen: flags.bulkListen,
       log,
       stop: stop.signal,
+      ...(flags.record === true ? { record: { networkFile: { path: flags.network, text: readFileSync(flags.network, 'utf8') }, codeVersion: codeVersion() } } : {}),
     }),
   )
   if (Exit.isSuccess(exit)) {

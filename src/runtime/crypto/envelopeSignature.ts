@@ -4,7 +4,7 @@ import { verifySignature } from './ed25519.ts'
 import type { SigningKey } from './ed25519.ts'
 
 /** What a signature covers: the canonical bytes of the envelope without `sig`. */
-const signedBytes = (env: Envelope): Uint8Array => {
+export const signedBytes = (env: Envelope): Uint8Array => {
   const { sig, ...unsigned } = env
   return encodeEnvelope(unsigned)
 }

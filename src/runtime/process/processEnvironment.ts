@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Data, Either } from 'effect'
 import { parseDestination, type ActorId, type Destination } from '../address.ts'
 import { ActorHost, type HostEnvironment } from '../actorHost.ts'
@@ -11,6 +12,7 @@ import { deriveSeed, SeededRandom } from '../random.ts'
 import type { DirectoryService, KeyService, LogService, ReportService, StoreService } from '../services.ts'
 import { Supervisor, type SupervisorSpec } from '../supervisor.ts'
 import type { Micros } from '../time.ts'
+import { reportBytes, type InputItem, type RecordedItem } from '../live/recording.ts'
 import type { JsonLog } from './jsonLog.ts'
 import type { NetworkPlan, NodePlan } from './nodePlan.ts'
 import type { Presence } from './presence.ts'
@@ -51,6 +53,8 @@ export interface ProcessEnvironmentConfig {
   readonly bulk: BulkSender
   /** The supervisor gave up: the node cannot go on. */
   readonly onFailed: (reason: string) => void
+  /** Taps every input, answer and outcome of the node for a live recording (src/runtime/live). */
+  readonly recorder?: { record(item: RecordedItem): void }
 }
 
 export class EnvelopeTooLarge extends Data.TaggedError('EnvelopeTooLarge')<{ readonly kind: string; readonly size: number; readonly limit: number; readonly channel: string }> {
@@ -65,6 +69,7 @@ type Arrival = { readonly type: 'actor'; readonly id: ActorId } | { readonly typ
 interface Queued {
   readonly host: ActorHost
   readonly envelope: Envelope
+  readonly bytes: Uint8Array
 }
 
 export type NodeState = 'starting' | 'up' | 'failed' | 'stopping'
@@ -81,8 +86,11 @@ export type NodeState = 'starting' | 'up' | 'failed' | 'stopping'
  * `envelopes.misrouted`, `envelopes.unknown-sender`) and dropped: bad input never reaches
  * an actor and never stops the node.
  *
- * Deliveries and timers funnel through `dispatch` and `timerDue`: the two places where a
- * live recording (phase 2, docs/process-mode.md) taps every input of the node.
+ * Every turn of an actor (its start, a delivery, a timer, the final stop) runs through
+ * `turn`, where time stands still: the actor's Clock reads the instant the turn began, as
+ * in simulation. That, and the recorder tapping each turn's input, the answers the node
+ * gives (presence, signatures) and the actor's outcomes (envelopes, reports, crashes), is
+ * what lets a live run be replayed exactly (src/runtime/live, docs/process-mode.md).
  */
 export class ProcessEnvironment implements HostEnvironment {
   readonly hosts: readonly ActorHost[]
@@ -92,6 +100,8 @@ export class ProcessEnvironment implements HostEnvironment {
   restarts = 0
   private supervisorCalls = 0
   private state: NodeState = 'starting'
+  /** The instant the current turn began; undefined between turns. */
+  private turnAt: Micros | undefined
   private readonly hostById = new Map<ActorId, ActorHost>()
   private readonly randoms = new Map<ActorId, SeededRandom>()
   private readonly mailbox: Mailbox<Queued>
@@ -108,7 +118,7 @@ export class ProcessEnvironment implements HostEnvironment {
       this.hosts.map((host) => ({
         id: host.id,
         start: () => {
-          host.start()
+          this.turn(host, ['start', wallMicros(), host.id], () => host.start())
           this.drainMailbox()
         },
         halt: () => host.halt(),
@@ -162,7 +172,11 @@ export class ProcessEnvironment implements HostEnvironment {
   stop(): void {
     if (this.state === 'stopping') return
     this.state = 'stopping'
+    const at = wallMicros()
+    this.config.recorder?.record(['stop', at])
+    this.turnAt = at
     for (const host of this.hosts) host.stop()
+    this.turnAt = undefined
     this.supervisor.halt()
     this.timers.clear()
     this.mailbox.clear()
@@ -185,7 +199,7 @@ export class ProcessEnvironment implements HostEnvironment {
     if (!verifyEnvelope(envelope, sender.publicKey)) return this.drop(via, 'signature.errors', `${envelope.kind} from ${envelope.from} is not signed by ${sender.id}'s key`)
     const recipients = this.recipients(envelope, via)
     if (recipients === undefined) return this.drop(via, 'envelopes.misrouted', `${envelope.kind} to ${envelope.to} arrived on the ${via.type} subscription`)
-    for (const host of recipients) this.arrive(host, envelope)
+    for (const host of recipients) this.arrive(host, envelope, bytes)
   }
 
   // --- HostEnvironment ---
@@ -195,7 +209,7 @@ export class ProcessEnvironment implements HostEnvironment {
   }
 
   now(): Micros {
-    return wallMicros()
+    return this.turnAt ?? wallMicros()
   }
 
   scheduleTimer(host: ActorHost, name: string, token: number, after: Micros): void {
@@ -206,6 +220,7 @@ export class ProcessEnvironment implements HostEnvironment {
     const bytes = encodeEnvelope(signEnvelope(envelope, this.config.signer))
     const limit = channel === 'bulk' ? this.config.limits.maxBulkBytes : this.config.limits.maxMessageBytes
     if (bytes.length > limit) throw new EnvelopeTooLarge({ kind: envelope.kind, size: bytes.length, limit, channel })
+    this.config.recorder?.record(['sent', envelope.from, channel, bytes])
     if (channel === 'bulk') return this.transmitBulk(envelope, bytes)
     try {
       this.config.wire.publish(this.subjectOf(envelope.to), bytes)
@@ -234,18 +249,9 @@ export class ProcessEnvironment implements HostEnvironment {
   }
 
   hasResponders(to: Destination): boolean {
-    const { plan, presence, self } = this.config
-    const dest = parseDestination(to)
-    switch (dest.type) {
-      case 'actor': {
-        const node = plan.nodeOf(dest.id)
-        return node !== undefined && presence.isLive(node.id)
-      }
-      case 'topic':
-        return (this.topics.get(dest.topic)?.actors.size ?? 0) > 0 || presence.anyLiveListens(dest.topic)
-      case 'role':
-        return plan.nodesWithRole(dest.role).some((node) => node.id === self.id || presence.isLive(node.id))
-    }
+    const answer = this.respondersFor(to)
+    this.config.recorder?.record(['responders', to, answer])
+    return answer
   }
 
   random(actor: ActorId): SeededRandom {
@@ -271,16 +277,41 @@ export class ProcessEnvironment implements HostEnvironment {
   }
 
   /** Every actor of the node signs with the node key; the others' keys are their nodes' keys from the network file. */
-  keys(_actor: ActorId): KeyService {
-    const { signer, plan } = this.config
-    return { publicKey: signer.publicKey, sign: (message) => signer.sign(message), publicKeyOf: (other) => plan.nodeOf(other)?.publicKey }
+  keys(actor: ActorId): KeyService {
+    const { signer, plan, recorder } = this.config
+    const sign = (message: Uint8Array): Uint8Array => {
+      const signature = signer.sign(message)
+      recorder?.record(['sign', actor, createHash('sha256').update(message).digest(), signature])
+      return signature
+    }
+    return { publicKey: signer.publicKey, sign, publicKeyOf: (other) => plan.nodeOf(other)?.publicKey }
   }
 
   reports(actor: ActorId): ReportService {
-    return { report: (event, data) => this.config.log.write('info', 'report', { event, data }, actor) }
+    return {
+      report: (event, data) => {
+        this.config.recorder?.record(['report', actor, event, reportBytes(data)])
+        this.config.log.write('info', 'report', { event, data }, actor)
+      },
+    }
   }
 
   // --- internals ---
+
+  private respondersFor(to: Destination): boolean {
+    const { plan, presence, self } = this.config
+    const dest = parseDestination(to)
+    switch (dest.type) {
+      case 'actor': {
+        const node = plan.nodeOf(dest.id)
+        return node !== undefined && presence.isLive(node.id)
+      }
+      case 'topic':
+        return (this.topics.get(dest.topic)?.actors.size ?? 0) > 0 || presence.anyLiveListens(dest.topic)
+      case 'role':
+        return plan.nodesWithRole(dest.role).some((node) => node.id === self.id || presence.isLive(node.id))
+    }
+  }
 
   private subjectOf(to: Destination): string {
     const dest = parseDestination(to)
@@ -341,13 +372,13 @@ export class ProcessEnvironment implements HostEnvironment {
     this.config.log.write('debug', 'dropped an incoming envelope', { counter, detail }, actor)
   }
 
-  private arrive(host: ActorHost, envelope: Envelope): void {
+  private arrive(host: ActorHost, envelope: Envelope, bytes: Uint8Array): void {
     if (!host.running || this.mailbox.size > 0) {
-      const { accepted, dropped } = this.mailbox.push({ host, envelope })
+      const { accepted, dropped } = this.mailbox.push({ host, envelope, bytes })
       if (!accepted || dropped !== undefined) this.metrics(host.id).count('mailbox.dropped')
       return
     }
-    this.dispatch(host, envelope)
+    this.dispatch(host, envelope, bytes)
   }
 
   private drainMailbox(): void {
@@ -355,28 +386,42 @@ export class ProcessEnvironment implements HostEnvironment {
       const next = this.mailbox.peek()!
       if (!next.host.running) return
       this.mailbox.shift()
-      this.dispatch(next.host, next.envelope)
+      this.dispatch(next.host, next.envelope, next.bytes)
     }
   }
 
-  private dispatch(host: ActorHost, envelope: Envelope): void {
+  private dispatch(host: ActorHost, envelope: Envelope, bytes: Uint8Array): void {
     this.metrics(host.id).count('envelopes.received')
-    this.guarded(host, () => host.deliver(envelope))
+    this.guarded(host, ['deliver', wallMicros(), host.id, bytes], () => host.deliver(envelope))
   }
 
   private timerDue(host: ActorHost, name: string, token: number): void {
     if (this.state !== 'up' || !host.timerIsCurrent(name, token)) return
-    this.guarded(host, () => host.fireTimer(name))
+    this.guarded(host, ['timer', wallMicros(), host.id, name, token], () => host.fireTimer(name))
   }
 
   /** Runs a handler; a throw is this actor crashing, and its supervisor decides. */
-  private guarded(host: ActorHost, run: () => void): void {
+  private guarded(host: ActorHost, input: InputItem, run: () => void): void {
     try {
-      run()
+      this.turn(host, input, run)
     } catch (error) {
       this.metrics(host.id).count('actor.crashes')
       this.config.log.write('error', 'actor crashed', { error: error instanceof Error ? error.message : String(error) }, host.id)
       this.supervisor.childFailed(host.id, error)
+    }
+  }
+
+  /** One turn of an actor at the input's instant, recorded; a throw is recorded as its crash and passed on. */
+  private turn(host: ActorHost, input: InputItem, run: () => void): void {
+    this.config.recorder?.record(input)
+    this.turnAt = input[1]
+    try {
+      run()
+    } catch (error) {
+      this.config.recorder?.record(['crash', host.id, error instanceof Error ? error.message : String(error)])
+      throw error
+    } finally {
+      this.turnAt = undefined
     }
   }
 }

@@ -13,6 +13,9 @@ import { natsWire } from './natsWire.ts'
 import type { NodeKey } from './nodeKey.ts'
 import type { NetworkPlan, NodePlan } from './nodePlan.ts'
 import { actorMetrics, nodeStatus } from './nodeStatus.ts'
+import { LiveRecorder, recordingDir, snapshotStores } from '../live/recorder.ts'
+import { SEGMENT_FORMAT, SEGMENT_FORMAT_VERSION } from '../live/recording.ts'
+import { wallMicros } from './wallClock.ts'
 import { Presence } from './presence.ts'
 import { ProcessEnvironment, type ProcessLimits } from './processEnvironment.ts'
 import { prometheusText } from './prometheus.ts'
@@ -34,6 +37,8 @@ export interface NodeOptions {
   readonly log: JsonLog
   /** Aborted to stop the node cleanly (SIGTERM, SIGINT). */
   readonly stop: AbortSignal
+  /** Record every turn under `<data>/recording/` (docs/process-mode.md, "Recording and replay"). */
+  readonly record?: { readonly networkFile: { readonly path: string; readonly text: string }; readonly codeVersion: string }
 }
 
 export type NodeError = DataDirError | StoreOpenError | NatsConnectError | NatsPermissionError | BulkStartError | MetricsServerError
@@ -46,6 +51,8 @@ const PRESENCE_INTERVAL_MS = 500
 const PRESENCE_STALE_MS = 2_000
 /** Past this, a drain that cannot reach the server is abandoned and the connection closed. */
 const DRAIN_TIMEOUT = '5 seconds'
+/** How often a recording's buffered items reach the disk: what a SIGKILL can lose. */
+const RECORDING_FLUSH_MS = 100
 
 const typed = <E>(isExpected: (e: unknown) => e is E, wrap: (e: unknown) => E) => (error: unknown): E => (isExpected(error) ? error : wrap(error))
 
@@ -117,8 +124,9 @@ export const runNode = (options: NodeOptions): Effect.Effect<NodeOutcome, NodeEr
       })
       let markFailed = (): void => {}
       const failure = new Promise<NodeOutcome>((resolve) => (markFailed = () => resolve('failed')))
-      // A random run seed: process mode is not deterministic, but the seed is logged (and, in phase 2, recorded), so an actor's draws can be replayed.
+      // A random run seed: process mode is not deterministic, but the seed is logged and recorded, so an actor's draws can be replayed.
       const runSeed = randomBytes(4).readUInt32BE(0)
+      const recorder = options.record === undefined ? undefined : yield* openRecorder(options, runSeed, stores)
       const environment = new ProcessEnvironment({
         self,
         plan: options.plan,
@@ -133,6 +141,7 @@ export const runNode = (options: NodeOptions): Effect.Effect<NodeOutcome, NodeEr
         presence,
         bulk,
         onFailed: () => markFailed(),
+        ...(recorder === undefined ? {} : { recorder }),
       })
       env = environment
       const reconnects = watchConnection(nc, log, () => presence.announce(), () => environment.metrics(self.id).count('nats.errors'))
@@ -195,6 +204,42 @@ export const runNode = (options: NodeOptions): Effect.Effect<NodeOutcome, NodeEr
       return outcome
     }),
   )
+
+/**
+ * Opens this run's recording segment, with the stores as they are before any actor starts,
+ * flushed on a short tick; released after the actors have stopped, so their last turn is in it.
+ */
+const openRecorder = (options: NodeOptions, runSeed: number, stores: ReadonlyMap<string, LmdbStore>) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const recorder = LiveRecorder.open(
+          recordingDir(options.dataDir),
+          {
+            format: SEGMENT_FORMAT,
+            formatVersion: SEGMENT_FORMAT_VERSION,
+            network: options.network,
+            node: options.self.id,
+            runSeed,
+            codeVersion: options.record!.codeVersion,
+            startedAt: wallMicros(),
+            networkFile: options.record!.networkFile,
+            stores: snapshotStores(stores),
+          },
+          (error) => options.log.write('error', 'recording stopped: cannot write it', { error: error.message }),
+        )
+        const tick = setInterval(() => recorder.flush(), RECORDING_FLUSH_MS)
+        options.log.write('info', 'recording', { path: recorder.path })
+        return { recorder, tick }
+      },
+      catch: (e) => new DataDirError({ path: recordingDir(options.dataDir), detail: `cannot start the recording: ${String(e)}`, hint: 'check that the data directory is writable, or run without --record' }),
+    }),
+    ({ recorder, tick }) =>
+      Effect.sync(() => {
+        clearInterval(tick)
+        recorder.close()
+      }),
+  ).pipe(Effect.map(({ recorder }) => recorder))
 
 const aborted = (signal: AbortSignal): Promise<NodeOutcome> =>
   new Promise((resolve) => (signal.aborted ? resolve('stopped') : signal.addEventListener('abort', () => resolve('stopped'), { once: true })))

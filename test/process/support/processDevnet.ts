@@ -59,7 +59,7 @@ export class ProcessDevnet {
   startNode(id: string): void {
     const node = this.net.node(id)
     if (node === undefined) throw new Error(`no node ${id}`)
-    this.nodes.set(id, launchNode({ id, role: node.role, networkFile: resolve(this.layout.networkFile), dataDir: resolve(this.layout.nodeData(id)), logFile: this.layout.nodeLog(id), detached: false }))
+    this.nodes.set(id, launchNode({ id, role: node.role, networkFile: resolve(this.layout.networkFile), dataDir: resolve(this.layout.nodeData(id)), logFile: this.layout.nodeLog(id), detached: false, record: true }))
   }
 
   /** Signals a node and waits for it to exit; resolves its exit code. */
