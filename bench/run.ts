@@ -1,13 +1,15 @@
 import { membershipBenchmark } from './membership.ts'
+import { processesBenchmark } from './processes.ts'
 import { validatorsBenchmark } from './validators.ts'
 
 /**
  * `npm run bench -- NAME [--json]`. Prints figures (never asserts on them): each
  * benchmark measures its baseline in the same run, so figures compare across machines.
  */
-const benchmarks: Record<string, { describe: string; run: () => Record<string, unknown> }> = {
+const benchmarks: Record<string, { describe: string; run: () => Record<string, unknown> | Promise<Record<string, unknown>> }> = {
   membership: { describe: '50-node membership simulation vs the bare event loop', run: membershipBenchmark },
   validators: { describe: '4, 16 and 64 validators with timeout_commit 0 vs the signature work of a height', run: validatorsBenchmark },
+  processes: { describe: '4 validator processes over nats-server, timeout_commit 0, vs the NATS round trip', run: processesBenchmark },
 }
 
 /** One figure per line; a nested group of figures is indented under its name. */
@@ -30,7 +32,7 @@ if (names.length === 0 || names.some((n) => benchmarks[n] === undefined)) {
   process.exit(2)
 }
 for (const name of names) {
-  const figures = benchmarks[name]!.run()
+  const figures = await benchmarks[name]!.run()
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`)
   else {
     process.stdout.write(`${name}\n`)

@@ -291,7 +291,8 @@ export class ProcessEnvironment implements HostEnvironment {
     return {
       report: (event, data) => {
         this.config.recorder?.record(['report', actor, event, reportBytes(data)])
-        this.config.log.write('info', 'report', { event, data }, actor)
+        // Debug: a validator reports several facts a height; at info they would swamp the log (the recording keeps them).
+        this.config.log.write('debug', 'report', { event, data }, actor)
       },
     }
   }
