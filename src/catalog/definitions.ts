@@ -2,7 +2,6 @@ import type { Schema } from 'effect'
 import type { ActorDef } from '../runtime/actor.ts'
 import type { ActorId } from '../runtime/address.ts'
 import type { SupervisorSpec } from '../runtime/supervisor.ts'
-import type { Scenario } from '../scenario/types.ts'
 
 /** A role a scenario can ask for: its parameters and the actors one node of it runs. */
 export interface RoleDefinition<P = any> {
@@ -26,7 +25,7 @@ export interface WorkloadDefinition<P = any> {
   readonly describe: string
   readonly params: Schema.Schema<P, any, never>
   /** `index` numbers workloads of the same type, so their node ids stay distinct. */
-  nodes(params: P, scenario: Scenario, index: number): readonly WorkloadNode[]
+  nodes(params: P, index: number): readonly WorkloadNode[]
 }
 
 export const defineRole = <P>(def: RoleDefinition<P>): RoleDefinition<P> => def

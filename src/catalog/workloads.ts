@@ -13,7 +13,7 @@ export const echoWorkload = defineWorkload({
     target: Schema.optionalWith(Schema.String, { default: () => 'member' }),
     clients: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 }),
   }),
-  nodes: (params, _scenario, index) =>
+  nodes: (params, index) =>
     Array.from({ length: params.clients }, (_, i) => {
       const id = index === 0 ? `client-${i}` : `client-${index}-${i}`
       return { id, role: 'client', params: {}, actors: [{ id, def: echoClient(params) }] }
@@ -29,7 +29,7 @@ export const txLoadWorkload = defineWorkload({
     valueBytes: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 65536)), { default: () => 32 }),
     clients: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 }),
   }),
-  nodes: (params, _scenario, index) =>
+  nodes: (params, index) =>
     Array.from({ length: params.clients }, (_, i) => {
       const id = index === 0 ? `txclient-${i}` : `txclient-${index}-${i}`
       return { id, role: 'client', params: {}, actors: [{ id, def: txClient(params) }] }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { nkeys } from '@nats-io/transport-node'
 import { Data, Either, Schema } from 'effect'
 import type { Catalog } from '../catalog/index.ts'
+import { workloadNodes } from '../catalog/workloadNodes.ts'
 import { publicKeyHex } from '../runtime/crypto/ed25519.ts'
 import { formatNetworkFile, NETWORK_FILE_FORMAT, type NetworkDocument } from '../runtime/process/networkFile.ts'
 import { ensureNodeKey } from '../runtime/process/nodeKey.ts'
@@ -59,23 +60,28 @@ export const initDevnet = async (scenario: Scenario, dir: string, catalog: Catal
   const network = networkNameOf(scenario.name)
   const nodes: NetworkDocument['nodes'][number][] = []
   const users: NatsUser[] = []
+  /** Gives a node its key, data directory and nkey, and its entry in the network file. */
+  const addNode = (entry: Omit<NetworkDocument['nodes'][number], 'publicKey' | 'credentials'>, actors: readonly { readonly id: string; readonly def: { readonly role: string } }[]): DevnetInitError | undefined => {
+    const key = ensureNodeKey(layout.nodeData(entry.id))
+    if (Either.isLeft(key)) return new DevnetInitError({ dir, detail: key.left.message, hint: key.left.hint })
+    const user = nkeys.createUser()
+    writeSecret(join(dir, layout.credsOf(entry.id)), `${new TextDecoder().decode(user.getSeed())}\n`)
+    users.push({ kind: 'node', nkey: user.getPublicKey(), node: entry.id, actors: actors.map((a) => a.id), roles: [...new Set(actors.map((a) => a.def.role))] })
+    nodes.push({ ...entry, publicKey: publicKeyHex(key.right.signer.publicKey), credentials: layout.credsOf(entry.id) })
+    return undefined
+  }
   try {
     for (const node of scenario.nodes) {
       const role = catalog.roles[node.role]
       if (role === undefined) return Either.left(new DevnetInitError({ dir, detail: `the scenario's role "${node.role}" is unknown`, hint: 'see `strata describe`' }))
-      const key = ensureNodeKey(layout.nodeData(node.id))
-      if (Either.isLeft(key)) return Either.left(new DevnetInitError({ dir, detail: key.left.message, hint: key.left.hint }))
-      const user = nkeys.createUser()
-      writeSecret(join(dir, layout.credsOf(node.id)), `${new TextDecoder().decode(user.getSeed())}\n`)
-      const actors = role.actors(node.id, node.params)
-      users.push({ kind: 'node', nkey: user.getPublicKey(), node: node.id, actors: actors.map((a) => a.id), roles: [...new Set(actors.map((a) => a.def.role))] })
-      nodes.push({
-        id: node.id,
-        role: node.role,
-        params: Schema.encodeSync(role.params)(node.params),
-        publicKey: publicKeyHex(key.right.signer.publicKey),
-        credentials: layout.credsOf(node.id),
-      })
+      const failed = addNode({ id: node.id, role: node.role, params: Schema.encodeSync(role.params)(node.params) }, role.actors(node.id, node.params))
+      if (failed !== undefined) return Either.left(failed)
+    }
+    // Workloads become nodes too (load clients), rebuilt by each process from their type and index.
+    for (const placed of workloadNodes(scenario.workloads, catalog.workloads)) {
+      const params = Schema.encodeSync(catalog.workloads[placed.type]!.params)(placed.params)
+      const failed = addNode({ id: placed.node.id, role: placed.node.role, params, workload: { type: placed.type, index: placed.index } }, placed.node.actors)
+      if (failed !== undefined) return Either.left(failed)
     }
     const admin = nkeys.createUser()
     writeSecret(join(dir, layout.adminCreds), `${new TextDecoder().decode(admin.getSeed())}\n`)
@@ -100,7 +106,7 @@ export const initDevnet = async (scenario: Scenario, dir: string, catalog: Catal
     )
     // Written last: its presence is what marks the directory as a complete devnet.
     writeFileSync(layout.networkFile, formatNetworkFile(doc))
-    const skipped = scenario.workloads.map((w) => `workload ${w.type}`).concat(scenario.faults.length > 0 ? [`${scenario.faults.length} fault steps`] : [])
+    const skipped = scenario.faults.length > 0 ? [`${scenario.faults.length} fault steps`] : []
     return Either.right({ layout, network: doc, natsPort, skipped })
   } catch (error) {
     return Either.left(new DevnetInitError({ dir, detail: (error as Error).message, hint: 'choose a --dir you can write, or remove a half-made one' }))

@@ -1,5 +1,6 @@
 import type { CheckResult, Checker } from '../checks/check.ts'
 import type { Catalog } from '../catalog/index.ts'
+import { workloadNodes } from '../catalog/workloadNodes.ts'
 import { KindRegistry } from '../runtime/kinds.ts'
 import { summarize, type Distribution } from '../runtime/metricsBook.ts'
 import { Simulation, type AppliedFault, type LogLine, type NetworkCounters, type TraceSink } from '../runtime/sim/simulation.ts'
@@ -108,14 +109,7 @@ const buildNodes = (scenario: Scenario, catalog: Catalog): SimNodeSpec[] => {
       supervisor: role.supervisor ?? defaultSupervisorSpec,
     }
   })
-  const perType = new Map<string, number>()
-  for (const spec of scenario.workloads) {
-    const def = catalog.workloads[spec.type]
-    if (def === undefined) throw new Error(`unknown workload ${spec.type}`)
-    const index = perType.get(spec.type) ?? 0
-    perType.set(spec.type, index + 1)
-    for (const node of def.nodes(spec.params, scenario, index)) nodes.push({ ...node, supervisor: defaultSupervisorSpec })
-  }
+  for (const { node } of workloadNodes(scenario.workloads, catalog.workloads)) nodes.push({ ...node, supervisor: defaultSupervisorSpec })
   return nodes
 }
 

@@ -39,7 +39,8 @@ export const registerDevnet = (program: Command): void => {
       'after',
       `
 Layout: network.yaml · nats/nats.conf · creds/<node>.nk (0600) · nodes/<node>/node.key · logs/
-Workloads and fault schedules stay simulation-only for now; the scenario's roles become nodes.`,
+The scenario's role instances and its workloads' clients become nodes, one process each;
+its fault schedule stays simulation-only (the network model is the real one here).`,
     )
     .action(async (scenario: string | undefined, flags: { dir: string }) => {
       await initAction(scenario, devnetLayout(flags.dir))
@@ -91,7 +92,7 @@ const initAction = async (scenarioPath: string | undefined, layout: DevnetLayout
     `  nats-server   nats://127.0.0.1:${natsPort}  (config ${layout.natsConfig}, JetStream in ${layout.natsStore})`,
     `  nodes         ${layout.dir}/nodes/<node>/  (node.key, stores)`,
     `  credentials   ${layout.dir}/creds/<node>.nk  (nkey seeds, 0600; admin.nk for status)`,
-    ...(skipped.length === 0 ? [] : [`  not deployed  ${skipped.join(', ')} (simulation only for now)`]),
+    ...(skipped.length === 0 ? [] : [`  not deployed  ${skipped.join(', ')} (simulation only)`]),
     `next: strata devnet up --dir ${layout.dir}`,
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
@@ -113,7 +114,7 @@ const recordAction = (layout: DevnetLayout, out: string): void => {
 const loadNetwork = (layout: DevnetLayout): NetworkFile => {
   const net = readNetworkFile(layout.networkFile)
   if (Either.isLeft(net)) return fail(net.left.message, EXIT_BAD_INPUT, `make a devnet with \`strata devnet init --dir ${layout.dir}\``)
-  const plan = resolveNetwork(net.right, catalog.roles)
+  const plan = resolveNetwork(net.right, catalog)
   if (Either.isLeft(plan)) return fail(plan.left.message, EXIT_BAD_INPUT, plan.left.hint)
   return net.right
 }

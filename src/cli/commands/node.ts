@@ -68,7 +68,7 @@ const nodeAction = async (flags: NodeFlags): Promise<void> => {
   const entry = net.node(flags.id)
   if (entry === undefined) return fail(`${flags.network} has no node "${flags.id}"`, EXIT_BAD_INPUT, `its nodes: ${net.nodes.map((n) => n.id).join(', ')}`)
   if (entry.role !== flags.role) return fail(`${flags.network} gives ${flags.id} the role "${entry.role}", not "${flags.role}"`, EXIT_BAD_INPUT, `run it with --role ${entry.role}`)
-  const resolved = resolveNetwork(net, catalog.roles)
+  const resolved = resolveNetwork(net, catalog)
   if (Either.isLeft(resolved)) return fail(resolved.left.message, EXIT_BAD_INPUT, resolved.left.hint)
   const key = readNodeKey(flags.data)
   if (Either.isLeft(key)) return fail(key.left.message, EXIT_BAD_INPUT, key.left.hint)

@@ -44,7 +44,7 @@ const planOf = (path: string, trace: LiveTrace): NetworkPlan => {
   if (texts.size > 1) process.stderr.write('strata: warning: the nodes recorded different network files; replaying with the first\n')
   const net = parseNetworkFile(first.header.networkFile.text, first.header.networkFile.path)
   if (Either.isLeft(net)) return fail(`the network file recorded in ${path}: ${net.left.message}`, EXIT_BAD_INPUT)
-  const resolved = resolveNetwork(net.right, catalog.roles)
+  const resolved = resolveNetwork(net.right, catalog)
   if (Either.isLeft(resolved)) return fail(resolved.left.message, EXIT_BAD_INPUT, resolved.left.hint)
   return resolved.right.plan
 }

@@ -35,6 +35,11 @@ const NodeEntry = Schema.Struct({
   publicKey: PublicKeyHex,
   /** The node's NATS credentials (an nkey seed or a .creds file), relative to the network file. */
   credentials: Schema.optional(Schema.String),
+  /**
+   * Set for a node a scenario workload adds (a load client): `params` are then the
+   * workload's, and the node is the one its `index`-th workload of `type` makes with this id.
+   */
+  workload: Schema.optional(Schema.Struct({ type: Schema.String.pipe(Schema.minLength(1)), index: Schema.NonNegativeInt })),
 })
 
 const Limits = Schema.Struct({
