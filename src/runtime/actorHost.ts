@@ -1,6 +1,6 @@
-import { Cause, Context, Data, Effect, Exit } from 'effect'
+import { Cause, Context, Data, Exit, Runtime } from 'effect'
 import type { ActorDef, Behavior } from './actor.ts'
-import { parseDestination, toRole, toTopic, type ActorId, type Destination } from './address.ts'
+import { isRoleDestination, toRole, toTopic, type ActorId, type Destination } from './address.ts'
 import { ENVELOPE_VERSION, type Envelope } from './envelope.ts'
 import {
   BulkChannel,
@@ -77,6 +77,8 @@ export class ActorHost {
   private requests = new Map<string, PendingRequest>()
   private nextToken = 1
   private epoch = 0
+  /** `<id>#<epoch>.`, the start of every envelope id this incarnation sends. */
+  private idPrefix = ''
   private sent = 0
   private readonly topics: readonly string[]
 
@@ -97,10 +99,14 @@ export class ActorHost {
     this.resetVolatileState()
     const store = this.env.store(this.id)
     this.epoch = readEpoch(store) + 1
+    this.idPrefix = `${this.id}#${this.epoch}.`
     store.put(EPOCH_KEY, encodeEpoch(this.epoch))
     store.sync()
     for (const topic of this.topics) this.env.subscribe(this.id, topic)
-    const exit = Effect.runSyncExit(Effect.provide(this.def.start, this.services()))
+    // A runtime that carries the services, rather than Effect.provide: the fiber starts with
+    // them instead of setting and restoring them around `start`, which every node's boot repeats.
+    const runtime = Runtime.make({ context: this.services(), runtimeFlags: Runtime.defaultRuntime.runtimeFlags, fiberRefs: Runtime.defaultRuntime.fiberRefs })
+    const exit = Runtime.runSyncExit(runtime)(this.def.start)
     if (Exit.isFailure(exit)) throw new ActorStartError({ actor: this.id, detail: Cause.pretty(exit.cause) })
     this.behavior = exit.value
   }
@@ -172,14 +178,14 @@ export class ActorHost {
   }
 
   private envelope(to: Destination, kind: string, body: unknown, re?: string): Envelope {
-    const base = { v: ENVELOPE_VERSION, id: `${this.id}#${this.epoch}.${++this.sent}`, from: this.id, to, kind, at: this.env.now(), body }
+    const base = { v: ENVELOPE_VERSION, id: this.idPrefix + ++this.sent, from: this.id, to, kind, at: this.env.now(), body }
     return re === undefined ? base : { ...base, re }
   }
 
   private services(): Context.Context<ActorServices> {
     const env = this.env
     const send = (to: Destination, kind: string, body: unknown): void => {
-      if (parseDestination(to).type === 'role' && !env.hasResponders(to)) {
+      if (isRoleDestination(to) && !env.hasResponders(to)) {
         env.metrics(this.id).count('transport.no-responders')
         return
       }

@@ -8,8 +8,11 @@
 export type ActorId = string
 export type Destination = string
 
-export const toTopic = (topic: string): Destination => `topic:${topic}`
-export const toRole = (role: string): Destination => `role:${role}`
+const TOPIC_PREFIX = 'topic:'
+const ROLE_PREFIX = 'role:'
+
+export const toTopic = (topic: string): Destination => TOPIC_PREFIX + topic
+export const toRole = (role: string): Destination => ROLE_PREFIX + role
 
 export type ParsedDestination =
   | { readonly type: 'actor'; readonly id: ActorId }
@@ -17,10 +20,13 @@ export type ParsedDestination =
   | { readonly type: 'role'; readonly role: string }
 
 export const parseDestination = (to: Destination): ParsedDestination => {
-  if (to.startsWith('topic:')) return { type: 'topic', topic: to.slice(6) }
-  if (to.startsWith('role:')) return { type: 'role', role: to.slice(5) }
+  if (to.startsWith(TOPIC_PREFIX)) return { type: 'topic', topic: to.slice(TOPIC_PREFIX.length) }
+  if (isRoleDestination(to)) return { type: 'role', role: to.slice(ROLE_PREFIX.length) }
   return { type: 'actor', id: to }
 }
+
+/** Whether `to` means "any one actor of a role"; cheaper than parsing it on every send. */
+export const isRoleDestination = (to: Destination): boolean => to.startsWith(ROLE_PREFIX)
 
 const ACTOR_ID = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/
 export const isValidActorId = (id: string): boolean => ACTOR_ID.test(id)

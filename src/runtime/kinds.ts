@@ -1,24 +1,26 @@
 import { Schema } from 'effect'
+import { compileGuard, type Guard } from './codec/schemaGuard.ts'
 
 /** Message kinds an actor accepts, each with the schema of its body. */
 export type KindSchemas = Readonly<Record<string, Schema.Schema<any, any, never>>>
 
 /**
- * All kinds known to a node (or a whole simulation), compiled once into fast guards.
- * `Schema.is` checks shape without building a new value, which keeps the schema check
- * cheap enough to run on every delivered envelope.
+ * All kinds known to a node (or a whole simulation), each schema compiled once into a
+ * guard that accepts what `Schema.is` accepts (codec/schemaGuard.ts), fast enough to run
+ * on every delivered envelope.
  */
 export class KindRegistry {
-  private readonly guards = new Map<string, (u: unknown) => boolean>()
+  private readonly guards = new Map<string, Guard>()
   private readonly schemas = new Map<string, Schema.Schema<any, any, never>>()
 
   register(kinds: KindSchemas): this {
     for (const kind of Object.keys(kinds).sort()) {
       const schema = kinds[kind]!
       const known = this.schemas.get(kind)
-      if (known !== undefined && known !== schema) throw new Error(`message kind "${kind}" registered twice with different schemas`)
+      if (known === schema) continue
+      if (known !== undefined) throw new Error(`message kind "${kind}" registered twice with different schemas`)
       this.schemas.set(kind, schema)
-      this.guards.set(kind, Schema.is(schema) as (u: unknown) => boolean)
+      this.guards.set(kind, compileGuard(schema))
     }
     return this
   }
@@ -28,7 +30,7 @@ export class KindRegistry {
   }
 
   /** Undefined when the kind is unknown. */
-  guard(kind: string): ((u: unknown) => boolean) | undefined {
+  guard(kind: string): Guard | undefined {
     return this.guards.get(kind)
   }
 

@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest'
 import { encode, rfc8949EncodeOptions } from 'cborg'
 import { Either, Schema } from 'effect'
 import { describe, expect } from 'vitest'
-import { encodeCanonical } from '../../src/runtime/codec/cbor.ts'
+import { decodeStrict, encodeCanonical } from '../../src/runtime/codec/cbor.ts'
 import { decodeEnvelope, encodeEnvelope } from '../../src/runtime/codec/envelopeCodec.ts'
 import type { DecodeError, DecodeFailure } from '../../src/runtime/codec/errors.ts'
 import { ENVELOPE_VERSION } from '../../src/runtime/envelope.ts'
@@ -110,6 +110,25 @@ describe('envelope codec', () => {
   test('writes only envelope fields, whatever else the object carries', () => {
     const carrying = { ...ping, receivedAt: 5, route: ['a'] } as Envelope
     expect(toHex(encodeEnvelope(carrying))).toBe(toHex(encodeEnvelope(ping)))
+  })
+
+  test.prop([envelope], { numRuns: 300 })('decodes to the value the general decoder reads from the same bytes, key order included', (env) => {
+    const bytes = encodeEnvelope(env)
+    const decoded = Either.getOrThrow(decodeEnvelope(bytes, registry, MAX_BYTES))
+    const general = Either.getOrThrow(decodeStrict(bytes, MAX_BYTES)) as Envelope
+    expect(decoded).toStrictEqual(general)
+    expect(Object.keys(decoded)).toEqual(Object.keys(general))
+  })
+
+  test('encoded envelopes share ArrayBuffers in ranges that never overlap, and keep their bytes', () => {
+    const envelopes = Array.from({ length: 1000 }, (_, i): Envelope => ({ ...ping, id: `node-1#${i}` }))
+    const pieces = envelopes.map(encodeEnvelope)
+    for (let i = 1; i < pieces.length; i++) {
+      const [a, b] = [pieces[i - 1]!, pieces[i]!]
+      if (a.buffer === b.buffer) expect(b.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + a.length)
+    }
+    expect(new Set(pieces.map((piece) => piece.buffer)).size).toBeLessThan(10)
+    pieces.forEach((piece, i) => expect(toHex(piece)).toBe(toHex(encodeCanonical(wireFields(envelopes[i]!)))))
   })
 
   test('a typical ping is about 130 bytes', () => {

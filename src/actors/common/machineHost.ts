@@ -1,6 +1,7 @@
 import { createActor, type AnyActorLogic, type EventFromLogic, type InputFrom, type SnapshotFrom } from 'xstate'
 import type { Envelope } from '../../runtime/envelope.ts'
 import type { ProtocolEffect } from '../../protocols/effects.ts'
+import type { MessageEvent } from '../../protocols/events.ts'
 import { performEffect } from './performEffect.ts'
 import type { ActorToolkit } from './toolkit.ts'
 
@@ -41,12 +42,15 @@ export const hostMachine = <TLogic extends AnyActorLogic>(
   actor.start()
   return {
     send,
-    deliver: (envelope) => {
-      const event = { type: envelope.kind, now: tk.clock.now(), from: envelope.from, id: envelope.id, body: envelope.body }
-      send((envelope.re === undefined ? event : { ...event, re: envelope.re }) as unknown as EventFromLogic<TLogic>)
-    },
+    deliver: (envelope) => send(messageEvent(envelope, tk.clock.now()) as unknown as EventFromLogic<TLogic>),
     timer: (name, data) => send({ type: 'timer', now: tk.clock.now(), name, data } as unknown as EventFromLogic<TLogic>),
     snapshot: () => actor.getSnapshot(),
     stop: () => actor.stop(),
   }
 }
+
+/** A delivered envelope as the event a protocol receives: `{type: kind, now, from, id, re?, body}`. */
+export const messageEvent = (envelope: Envelope, now: number): MessageEvent =>
+  envelope.re === undefined
+    ? { type: envelope.kind, now, from: envelope.from, id: envelope.id, body: envelope.body }
+    : { type: envelope.kind, now, from: envelope.from, id: envelope.id, re: envelope.re, body: envelope.body }

@@ -18,9 +18,9 @@ export const memberActor = (params: MembershipParams): ActorDef => ({
     return {
       onMessage: (envelope) => {
         if (envelope.kind === ECHO_REQUEST) tk.transport.reply(envelope, ECHO_REPLY, envelope.body)
-        else if (isMembershipKind(envelope.kind)) membership.machine.deliver(envelope)
+        else if (isMembershipKind(envelope.kind)) membership.deliver(envelope)
       },
-      onTimer: (name, data) => membership.machine.timer(name, data),
+      onTimer: (name, data) => membership.timer(name, data),
       figures: membership.figures,
     }
   }),

@@ -1,5 +1,13 @@
 /** SWIM membership and failure detection: see machine.ts for the protocol, params.ts for its guarantees. */
-export { membershipCounts, membershipMachine, membershipView, PERIOD_TIMER, PING_TIMEOUT_TIMER, STATUS_REPORT, SUSPICION_TIMER_PREFIX } from './machine.ts'
+export {
+  membershipCounts,
+  membershipMachine,
+  membershipView,
+  PERIOD_TIMER,
+  PING_TIMEOUT_TIMER,
+  STATUS_REPORT,
+  SUSPICION_TIMER_PREFIX,
+} from './machine.ts'
 export type { MembershipContext, MembershipEvent, MembershipInput } from './machine.ts'
 export { ACK, membershipKinds, PING, PING_REQ, AckBody, MemberUpdateSchema, PingBody, PingReqBody } from './messages.ts'
 export {

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import type { DecodeFailure } from './errors.ts'
 import { floatWidth, halfToNumber } from './floats.ts'
-import { cachedKey, MAX_CACHED_KEY_BYTES, rememberKey } from './keyCache.ts'
+import { cachedText, MAX_CACHED_TEXT_BYTES, rememberText, textSlot } from './textCache.ts'
 import { MAX_NESTING } from './limits.ts'
 
 /**
@@ -33,8 +33,7 @@ export interface CanonicalViolation {
 
 /** Throws nothing but what the engine may (a stack overflow when called on a nearly full stack). */
 export const decodeCanonical = (bytes: Uint8Array): Decoded => {
-  // Byte strings are copied out with slice(), which on a Buffer would return a view.
-  const input = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const input = plainBytes(bytes)
   const decoder = new Decoder(input)
   try {
     if (input.length === 0) decoder.fail('malformed', 'no bytes')
@@ -46,6 +45,35 @@ export const decodeCanonical = (bytes: Uint8Array): Decoded => {
     throw error
   }
 }
+
+/**
+ * Decodes bytes that should hold one map with exactly the text keys given, in the order
+ * given (which must be their canonical order), each followed by any value this decoder
+ * accepts: the values, in that order. Undefined when the bytes hold anything else — the
+ * caller then learns what with `decodeCanonical`. For a structure known in advance (the
+ * envelope) it replaces looking up and checking each key by comparing its bytes.
+ * `keys` are the keys' encoded bytes (head and UTF-8).
+ */
+export const decodeFields = (bytes: Uint8Array, keys: readonly Uint8Array[]): unknown[] | undefined => {
+  const input = plainBytes(bytes)
+  if (keys.length >= 24 || input[0] !== ((MAJOR_MAP << 5) | keys.length)) return undefined
+  const decoder = new Decoder(input)
+  decoder.pos = 1
+  const values: unknown[] = []
+  try {
+    for (let k = 0; k < keys.length; k++) {
+      if (!decoder.skip(keys[k]!)) return undefined
+      values.push(decoder.item(1))
+    }
+  } catch (error) {
+    if (error instanceof Violation) return undefined
+    throw error
+  }
+  return decoder.pos === input.length ? values : undefined
+}
+
+// Byte strings are copied out with slice(), which on a Buffer would return a view.
+const plainBytes = (bytes: Uint8Array): Uint8Array => (bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
 
 // Thrown only inside the decoder: the accepted path pays nothing for error handling.
 class Violation implements CanonicalViolation {
@@ -67,8 +95,11 @@ const INDEFINITE = 31
 const MIN_ARGUMENT = [24, 256, 65536, 2 ** 32] as const
 const MAJOR_NAMES = ['integer', 'negative integer', 'byte string', 'text', 'array', 'map', 'tag', 'simple value'] as const
 
-// Text up to this many bytes is built by a loop while it is ASCII; longer text by TextDecoder.
+// Text up to this many bytes is built from its character codes while it is ASCII; longer
+// text by TextDecoder. The codes go into a reused array of the text's length and become a
+// string in one call: adding one character at a time made a string per character.
 const SHORT_TEXT = 32
+const shortCodes: number[][] = Array.from({ length: SHORT_TEXT + 1 }, (_, length) => new Array<number>(length).fill(0))
 
 const textDecoder = new TextDecoder()
 const floatScratch = new DataView(new ArrayBuffer(8))
@@ -84,6 +115,16 @@ class Decoder {
 
   fail(reason: DecodeFailure, detail: string): never {
     throw new Violation(reason, detail)
+  }
+
+  /** Moves past `expected` if the input continues with exactly these bytes. */
+  skip(expected: Uint8Array): boolean {
+    const bytes = this.bytes
+    const at = this.pos
+    if (at + expected.length > bytes.length) return false
+    for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false
+    this.pos = at + expected.length
+    return true
   }
 
   item(depth: number): unknown {
@@ -110,7 +151,7 @@ class Decoder {
       case MAJOR_BYTES:
         return this.byteString(argument, start)
       case MAJOR_TEXT:
-        return this.text(argument, start)
+        return this.cachedText(argument, start, false)
       case MAJOR_ARRAY:
         return this.array(argument, depth, start)
       default:
@@ -176,32 +217,38 @@ class Decoder {
     const end = from + length
     this.pos = end
     if (length <= SHORT_TEXT) {
-      let text = ''
+      const codes = shortCodes[length]!
       for (let i = from; i < end; i++) {
         const byte = bytes[i]!
         if (byte >= 0x80) return this.utf8(from, end, start)
-        text += String.fromCharCode(byte)
+        codes[i - from] = byte
       }
-      return text
+      return String.fromCharCode.apply(null, codes)
     }
     return this.utf8(from, end, start)
   }
 
-  /** A map key: text, checked as any text is, but short keys come from the cache. */
+  /** A map key: text, checked as any text is. */
   private key(start: number): string {
     const minor = this.bytes[start]! & 0x1f
     this.pos = start + 1
     if (minor === INDEFINITE) this.fail('indefinite-length', `indefinite-length text at byte ${start}`)
     const length = minor < 24 ? minor : this.argument(minor, MAJOR_TEXT, start)
-    if (length > MAX_CACHED_KEY_BYTES) return this.text(length, start)
+    return this.cachedText(length, start, true)
+  }
+
+  /** Text of `length` bytes at the current position; short text comes from the cache (textCache.ts). */
+  private cachedText(length: number, start: number, asKey: boolean): string {
+    if (length > MAX_CACHED_TEXT_BYTES) return this.text(length, start)
     this.need(length, start)
     const from = this.pos
-    const known = cachedKey(this.bytes, from, from + length)
+    const slot = textSlot(this.bytes, from, from + length)
+    const known = cachedText(slot, this.bytes, from, from + length, asKey)
     if (known !== undefined) {
       this.pos = from + length
       return known
     }
-    return rememberKey(this.bytes, from, from + length, this.text(length, start))
+    return rememberText(slot, this.bytes, from, from + length, this.text(length, start))
   }
 
   private utf8(from: number, end: number, start: number): string {

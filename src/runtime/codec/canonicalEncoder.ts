@@ -44,15 +44,16 @@ const writeValue = (encoder: CanonicalEncoder, value: unknown): void => encoder.
  * Runs `write(encoder, input)` and returns what it wrote. For callers that write a known
  * structure themselves (the envelope codec); `write` must produce exactly one CBOR value.
  * (`input` is passed along rather than captured so that no closure is made per call.)
+ * `shared`: the bytes are short-lived and may share their ArrayBuffer (CborWriter.takeShared).
  */
-export const encodeWith = <T>(write: (encoder: CanonicalEncoder, input: T) => void, input: T): Uint8Array => {
+export const encodeWith = <T>(write: (encoder: CanonicalEncoder, input: T) => void, input: T, shared = false): Uint8Array => {
   // A getter may encode while an encode is under way: it gets an encoder of its own.
   const encoder = idle ?? new CanonicalEncoder()
   idle = undefined
   try {
     encoder.out.reset()
     write(encoder, input)
-    return encoder.out.take()
+    return shared ? encoder.out.takeShared() : encoder.out.take()
   } catch (error) {
     encoder.abandon()
     if (error instanceof EncodeError) throw error

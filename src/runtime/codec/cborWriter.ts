@@ -15,6 +15,18 @@ const RETAINED_BYTES = 1024 * 1024
 /** Byte strings from this length on are copied once, by take(), instead of twice. */
 const LARGE_BYTES = 64 * 1024
 
+/**
+ * takeShared() carves outputs up to SHARED_PIECE_BYTES out of slabs of SLAB_BYTES: one
+ * ArrayBuffer per slab instead of one per output. A slab region is never written twice,
+ * so a piece stays valid for as long as it is held — but it keeps its whole slab alive,
+ * which is why only short-lived outputs (envelopes on their way to a wire) are shared.
+ */
+const SLAB_BYTES = 64 * 1024
+const SHARED_PIECE_BYTES = 4 * 1024
+
+let slab = new ArrayBuffer(SLAB_BYTES)
+let slabUsed = 0
+
 /** A large byte string and where in the buffer's bytes it belongs. */
 interface LargeBytes {
   readonly at: number
@@ -65,6 +77,24 @@ export class CborWriter {
     const written = this.large.length === 0 ? this.bytes.slice(0, this.pos) : this.joinLarge()
     if (this.bytes.length > RETAINED_BYTES) this.allocate(INITIAL_BYTES)
     return written
+  }
+
+  /**
+   * What was written since the last reset, as a piece of a shared slab when it is small
+   * (see SLAB_BYTES): a new ArrayBuffer per small output measured ~0.4 µs, most of the
+   * cost of encoding a membership ping envelope.
+   */
+  takeShared(): Uint8Array {
+    const size = this.pos
+    if (this.large.length !== 0 || size > SHARED_PIECE_BYTES) return this.take()
+    if (slabUsed + size > SLAB_BYTES) {
+      slab = new ArrayBuffer(SLAB_BYTES)
+      slabUsed = 0
+    }
+    const piece = new Uint8Array(slab, slabUsed, size)
+    piece.set(this.bytes.subarray(0, size))
+    slabUsed += size
+    return piece
   }
 
   byte(value: number): void {

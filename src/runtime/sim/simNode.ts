@@ -165,7 +165,7 @@ export class SimNode implements HostEnvironment {
       return
     }
     this.kernel.traceTimer(host.id, name)
-    this.guarded(host, () => host.fireTimer(name))
+    this.guarded(host, fireTimer, name)
   }
 
   // --- HostEnvironment: what the node's actors see ---
@@ -254,13 +254,16 @@ export class SimNode implements HostEnvironment {
   private dispatch(host: ActorHost, envelope: Envelope, digest: string): void {
     this.kernel.traceDelivery(envelope, host.id, digest)
     this.metrics(host.id).count('envelopes.received')
-    this.guarded(host, () => host.deliver(envelope))
+    this.guarded(host, deliver, envelope)
   }
 
-  /** Runs a handler; a throw is this actor crashing, and its supervisor decides. */
-  private guarded(host: ActorHost, run: () => void): void {
+  /**
+   * Runs a handler; a throw is this actor crashing, and its supervisor decides. The
+   * handler and its argument come separately so that no closure is made per event.
+   */
+  private guarded<T>(host: ActorHost, run: (host: ActorHost, input: T) => void, input: T): void {
     try {
-      run()
+      run(host, input)
     } catch (error) {
       this.metrics(host.id).count('actor.crashes')
       this.kernel.log(host.id, 'error', 'actor crashed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
@@ -273,3 +276,6 @@ export class SimNode implements HostEnvironment {
     this.kernel.statusChanged(this, status, reason)
   }
 }
+
+const deliver = (host: ActorHost, envelope: Envelope): void => host.deliver(envelope)
+const fireTimer = (host: ActorHost, name: string): void => host.fireTimer(name)

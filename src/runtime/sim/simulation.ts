@@ -78,6 +78,12 @@ type SimEvent =
 
 const LOG_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
 
+/** An actor and the node it runs on. */
+interface Target {
+  readonly node: SimNode
+  readonly host: ActorHost
+}
+
 /**
  * The discrete-event simulation of a whole network in one process. Events (arrivals,
  * timers, fault steps, supervisor restarts) run one at a time in (virtual time, sequence)
@@ -94,8 +100,12 @@ export class Simulation implements SimKernel {
   readonly mailbox: SimKernel['mailbox']
   private readonly queue = new EventQueue<SimEvent>()
   private readonly nodeById = new Map<string, SimNode>()
-  private readonly hostById = new Map<ActorId, { node: SimNode; host: ActorHost }>()
+  private readonly hostById = new Map<ActorId, Target>()
+  /** Each actor as the one recipient of an envelope sent to it: made once, not per envelope. */
+  private readonly aloneById = new Map<ActorId, readonly Target[]>()
   private readonly subscribers = new Map<string, Set<ActorId>>()
+  /** Each topic's subscribers in id order, kept until the topic's subscriptions change. */
+  private readonly sortedSubscribers = new Map<string, readonly Target[]>()
   private readonly random: SeededRandom
   private readonly observers: readonly SimObserver[]
   private readonly logRank: number
@@ -116,7 +126,11 @@ export class Simulation implements SimKernel {
     this.nodes = config.nodes.map((spec) => new SimNode(spec, this))
     for (const node of this.nodes) {
       this.nodeById.set(node.id, node)
-      for (const host of node.hosts) this.hostById.set(host.id, { node, host })
+      for (const host of node.hosts) {
+        const target: Target = { node, host }
+        this.hostById.set(host.id, target)
+        this.aloneById.set(host.id, [target])
+      }
     }
     this.network = new NetworkSimulator(config.network, (id) => this.hostById.get(id)?.node.role ?? '', this.random.fork('links'))
   }
@@ -198,10 +212,12 @@ export class Simulation implements SimKernel {
     let set = this.subscribers.get(topic)
     if (set === undefined) this.subscribers.set(topic, (set = new Set()))
     set.add(actor)
+    this.sortedSubscribers.delete(topic)
   }
 
   unsubscribe(actor: ActorId, topic: string): void {
     this.subscribers.get(topic)?.delete(actor)
+    this.sortedSubscribers.delete(topic)
   }
 
   hasResponders(to: Destination): boolean {
@@ -310,17 +326,15 @@ export class Simulation implements SimKernel {
     this.config.trace.record(note === undefined ? { at: this.clock, seq, type, from, to, kind, digest } : { at: this.clock, seq, type, from, to, kind, digest, note })
   }
 
-  private recipients(from: ActorId, to: Destination): { node: SimNode; host: ActorHost }[] {
+  private recipients(from: ActorId, to: Destination): readonly Target[] {
+    const alone = this.aloneById.get(to)
+    if (alone !== undefined) return alone
     const dest = parseDestination(to)
     switch (dest.type) {
-      case 'actor': {
-        const target = this.hostById.get(dest.id)
-        return target === undefined ? [] : [target]
-      }
-      case 'topic': {
-        const ids = [...(this.subscribers.get(dest.topic) ?? [])].filter((id) => id !== from).sort()
-        return ids.map((id) => this.hostById.get(id)!)
-      }
+      case 'actor':
+        return []
+      case 'topic':
+        return this.subscribersOf(dest.topic).filter((target) => target.host.id !== from)
       case 'role': {
         const live = this.liveOfRole(dest.role, from)
         return live.length === 0 ? [] : [live[this.random.int(live.length)]!]
@@ -328,8 +342,17 @@ export class Simulation implements SimKernel {
     }
   }
 
+  private subscribersOf(topic: string): readonly Target[] {
+    let sorted = this.sortedSubscribers.get(topic)
+    if (sorted === undefined) {
+      const ids = [...(this.subscribers.get(topic) ?? [])].sort()
+      this.sortedSubscribers.set(topic, (sorted = ids.map((id) => this.hostById.get(id)!)))
+    }
+    return sorted
+  }
+
   /** Actors of a role on nodes that are not down, excluding the sender when others exist. */
-  private liveOfRole(role: string, exclude: ActorId | undefined): { node: SimNode; host: ActorHost }[] {
+  private liveOfRole(role: string, exclude: ActorId | undefined): Target[] {
     const live = this.directory
       .ofRole(role)
       .map((id) => this.hostById.get(id)!)

@@ -16,7 +16,9 @@ import type { TraceEvent } from './event.ts'
  * (UTF-8 turns a lone surrogate into U+FFFD, as the trace file's CBOR does too.)
  *
  * Records are packed into one reused buffer and handed to SHA-256 a chunk at a time,
- * saving the ~120 ns native `update` call per event (measured ~3.6 M events/s).
+ * saving the ~120 ns native `update` call per event (measured ~3.6 M events/s). Numbers
+ * go through a DataView, which the JIT inlines, rather than Buffer's bounds-checked
+ * write methods.
  */
 
 export const TRACE_EVENT_TYPE_CODES = { deliver: 0, timer: 1, fault: 2, drop: 3 } as const
@@ -30,6 +32,7 @@ const MAX_UTF8_PER_UNIT = 3
 export class TraceHash {
   private readonly hash: Hash = createHash('sha256')
   private buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+  private view = viewOf(this.buffer)
   private used = 0
 
   add(ev: TraceEvent): void {
@@ -37,23 +40,27 @@ export class TraceHash {
     const worstCase = FIXED_RECORD_BYTES + MAX_UTF8_PER_UNIT * textUnits
     if (this.used + worstCase > this.buffer.length) {
       this.flush()
-      if (worstCase > this.buffer.length) this.buffer = Buffer.allocUnsafe(worstCase)
+      if (worstCase > this.buffer.length) {
+        this.buffer = Buffer.allocUnsafe(worstCase)
+        this.view = viewOf(this.buffer)
+      }
     }
     const buf = this.buffer
+    const view = this.view
     let at = this.used
-    buf[at++] = TRACE_EVENT_TYPE_CODES[ev.type]
+    buf[at] = TRACE_EVENT_TYPE_CODES[ev.type]
     // `+ 0` turns -0 into 0, as `===` and the trace file's CBOR both do.
-    at = buf.writeDoubleBE(ev.at + 0, at)
-    at = buf.writeDoubleBE(ev.seq + 0, at)
-    at = writeString(buf, at, ev.from)
-    at = writeString(buf, at, ev.to)
-    at = writeString(buf, at, ev.kind)
-    at = writeString(buf, at, ev.digest)
+    view.setFloat64(at + 1, ev.at + 0)
+    view.setFloat64(at + 9, ev.seq + 0)
+    at = writeString(buf, view, at + 17, ev.from)
+    at = writeString(buf, view, at, ev.to)
+    at = writeString(buf, view, at, ev.kind)
+    at = writeString(buf, view, at, ev.digest)
     if (ev.note === undefined) {
       buf[at++] = 0
     } else {
       buf[at++] = 1
-      at = writeString(buf, at, ev.note)
+      at = writeString(buf, view, at, ev.note)
     }
     this.used = at
   }
@@ -71,8 +78,10 @@ export class TraceHash {
   }
 }
 
+const viewOf = (buf: Buffer): DataView => new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+
 /** Writes a u32 length prefix and the UTF-8 bytes; the caller guarantees the room. */
-const writeString = (buf: Buffer, at: number, text: string): number => {
+const writeString = (buf: Buffer, view: DataView, at: number, text: string): number => {
   const start = at + 4
   let end = start
   // Actor ids, kinds and digests are ASCII: copying code units beats `buf.write`'s
@@ -85,6 +94,6 @@ const writeString = (buf: Buffer, at: number, text: string): number => {
     }
     buf[end++] = unit
   }
-  buf.writeUInt32BE(end - start, at)
+  view.setUint32(at, end - start)
   return end
 }
