@@ -32,8 +32,8 @@ export interface TraceHeader {
   /** Duration override given on the command line, if any (µs). */
   readonly duration?: Micros
   readonly codeVersion: string
-  /** "simulation" for `strata sim`, "live" for a recording from processes. */
-  readonly origin: 'simulation' | 'live'
+  /** Always "simulation": a run of live processes is exported as a live trace instead (src/runtime/live/liveTraceFile.ts). */
+  readonly origin: 'simulation'
 }
 
 /** The last record of a trace file. */

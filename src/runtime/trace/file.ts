@@ -269,7 +269,7 @@ const isHeader = (h: Record<string, unknown>): h is Record<string, unknown> & Tr
   typeof h['seed'] === 'number' &&
   (h['duration'] === undefined || typeof h['duration'] === 'number') &&
   typeof h['codeVersion'] === 'string' &&
-  (h['origin'] === 'simulation' || h['origin'] === 'live')
+  h['origin'] === 'simulation'
 
 const toEvent = (item: unknown): TraceEvent | undefined => {
   if (!Array.isArray(item) || (item.length !== 7 && item.length !== 8)) return undefined
