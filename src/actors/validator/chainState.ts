@@ -8,8 +8,9 @@ import {
   type FinalizeResult,
   type Genesis,
 } from '../../protocols/chain/index.ts'
-import { newValidatorSet, nextHeightValidatorSet, type ValidatorSet } from '../../protocols/tendermint/index.ts'
+import type { ValidatorSet } from '../../protocols/tendermint/index.ts'
 import type { ValidatorIdentities } from './identities.ts'
+import { genesisValidatorSet, nextValidatorSet } from './sharedValidatorSets.ts'
 
 /**
  * What a validator knows about the committed chain: the application state after the
@@ -35,11 +36,11 @@ export class ChainState {
   ) {
     this.appState = app.init(genesis)
     this.appHash = app.appHash(this.appState)
-    const first = newValidatorSet(
+    const first = genesisValidatorSet(
       genesis.validators.filter((v) => v.power > 0n).map((v) => ({ address: this.identities.withPubKey(v.pubKey)!.address, power: v.power })),
     )
     this.sets.set(1, first)
-    this.sets.set(2, nextHeightValidatorSet(first, []))
+    this.sets.set(2, nextValidatorSet(first, []))
   }
 
   setAt(height: number): ValidatorSet | undefined {
@@ -62,7 +63,7 @@ export class ChainState {
       const identity = this.identities.withPubKey(u.pubKey)
       return identity === undefined ? [] : [{ address: identity.address, power: u.power }]
     })
-    this.sets.set(height + 2, nextHeightValidatorSet(this.sets.get(height + 1)!, updates))
+    this.sets.set(height + 2, nextValidatorSet(this.sets.get(height + 1)!, updates))
     return result
   }
 }

@@ -6,6 +6,8 @@ export interface ValidatorIdentity {
   readonly name: string
   readonly pubKey: string
   readonly address: string
+  /** The public key's raw bytes, as signature checks take it (kept, not decoded per vote). */
+  readonly publicKey: Uint8Array
 }
 
 /** CometBFT's address: the first 20 bytes of sha256(public key), lowercase hex. */
@@ -24,7 +26,7 @@ export class ValidatorIdentities {
     for (const name of [...directory.ofRole(role)].sort()) {
       const key = keys.publicKeyOf(name)
       if (key === undefined) throw new Error(`no public key for validator ${name}`)
-      const identity = { name, pubKey: Buffer.from(key).toString('hex'), address: addressOf(key) }
+      const identity = { name, pubKey: Buffer.from(key).toString('hex'), address: addressOf(key), publicKey: key }
       this.byName.set(name, identity)
       this.byPubKey.set(identity.pubKey, identity)
       this.byAddress.set(identity.address, identity)

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { Either } from 'effect'
 import {
   checkSign,
@@ -16,6 +15,7 @@ import { encodeCanonical } from '../../runtime/codec/cbor.ts'
 import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
 import type { ActorToolkit } from '../common/toolkit.ts'
 import { SIGNED } from '../../checks/consensusReports.ts'
+import { sha256Hex } from '../../shared/canonicalHash.ts'
 
 const PRIVVAL_KEY = 'validator/privval'
 /** The last document signed and its signature, to sign the same vote again after a restart. */
@@ -60,7 +60,7 @@ export class Signer {
 
   /** Signs without the guard: only byzantine behaviours do this, on purpose. */
   signUnguarded(step: SignStep, height: number, round: number, blockId: string | null, bytes: Uint8Array): Uint8Array {
-    this.tk.reports.report(SIGNED, { height, round, step, blockId, digest: digestOf(bytes) })
+    this.tk.reports.report(SIGNED, { height, round, step, blockId, digest: sha256Hex(bytes) })
     return this.tk.keys.sign(bytes)
   }
 
@@ -72,7 +72,7 @@ export class Signer {
     document: { readonly timestamp: number },
   ): { timestamp: number; sig: Uint8Array } | undefined {
     const bytes = encodeCanonical(document)
-    const digest = digestOf(bytes)
+    const digest = sha256Hex(bytes)
     const check = checkSign(this.last, height, round, step, digest)
     if (!check.ok) {
       // As CometBFT's privval: the same vote asked again after a restart differs only by
@@ -101,9 +101,7 @@ export class Signer {
     const last = decoded.right as LastSigned
     const { timestamp: _ours, ...rest } = document as Record<string, unknown>
     const { timestamp: theirs, ...previous } = last.document
-    if (typeof theirs !== 'number' || digestOf(encodeCanonical(rest)) !== digestOf(encodeCanonical(previous))) return undefined
+    if (typeof theirs !== 'number' || sha256Hex(encodeCanonical(rest)) !== sha256Hex(encodeCanonical(previous))) return undefined
     return { timestamp: theirs, sig: last.sig }
   }
 }
-
-const digestOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')

@@ -7,13 +7,14 @@ import type { ActorDef } from '../../runtime/actor.ts'
 import { actorToolkit } from '../common/toolkit.ts'
 import { ChainState } from './chainState.ts'
 import { ValidatorIdentities } from './identities.ts'
+import { sharedApplication } from './sharedApplication.ts'
 import type { ValidatorParams } from './params.ts'
 import { CHAIN_STATUS_TOPIC, ValidatorNode } from './validatorNode.ts'
 
 export const VALIDATOR_ROLE = 'validator'
 
 /** The chain runs two applications: key-value for load, staking for the validator set. */
-const application = composeApps([kvApp, stakingApp])
+const application = sharedApplication(composeApps([kvApp, stakingApp]))
 
 /**
  * Genesis, the same on every validator: every node of the validator role with its

@@ -3,10 +3,8 @@ import {
   addEvidence,
   blockIdOf,
   buildBlock,
-  checkBlock,
   checkDuplicateVoteEvidence,
   checkSyncedBlock,
-  decodeBlock,
   emptyEvidencePool,
   EVIDENCE_GOSSIP_INTERVAL,
   EVIDENCE_TOPIC,
@@ -41,8 +39,6 @@ import { KV_SET } from '../../protocols/kvstore/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
-  proposerSchedule,
-  scheduleThrough,
   tendermintMachine,
   type DuplicateVoteEvidence,
   type Proposal,
@@ -51,24 +47,26 @@ import {
   type Vote,
 } from '../../protocols/tendermint/index.ts'
 import { Schema } from 'effect'
-import { decodeStrict, encodeCanonical } from '../../runtime/codec/cbor.ts'
+import { encodeCanonical } from '../../runtime/codec/cbor.ts'
 import { verifySignatureMemoized } from '../../runtime/crypto/verificationMemo.ts'
 import type { Envelope } from '../../runtime/envelope.ts'
 import { COMMITTED, EVIDENCE_COMMITTED, SLASHED, VALIDATOR_UPDATES } from '../../checks/consensusReports.ts'
 import { hostMachine, type HostedMachine } from '../common/machineHost.ts'
 import type { ActorToolkit } from '../common/toolkit.ts'
+import { decodeBlockBytes, MAX_BLOCK_MESSAGE_BYTES } from './blockDecoding.ts'
+import { BlockJudge } from './blockJudge.ts'
 import { BlockStore } from './blockStore.ts'
 import { ByzantineBehaviourOf, type Outgoing } from './byzantine.ts'
 import type { ChainState } from './chainState.ts'
 import type { ValidatorIdentities } from './identities.ts'
 import type { ValidatorParams } from './params.ts'
 import { Signer } from './signer.ts'
+import { voteVerifier } from './voteVerifier.ts'
 
 /** Chain status announcements (catch-up) go out on this topic. */
 export const CHAIN_STATUS_TOPIC = 'chain'
 const GOSSIP_TIMER = 'validator.gossip'
 const EVIDENCE_TIMER = 'validator.evidence-gossip'
-const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 /** At most this many next-height messages wait for this node to reach their height. */
 const MAX_EARLY_MESSAGES = 1_000
 /** A block request unanswered this long is asked again (of the next peer): one lost message costs no more. */
@@ -84,6 +82,8 @@ const SYNC_REQUEST_TIMEOUT = 2_000_000
 export class ValidatorNode {
   private readonly machine: HostedMachine<typeof tendermintMachine>
   private readonly signer: Signer
+  private readonly judge: BlockJudge
+  private readonly verify: VerifyVote
   private readonly blocks: BlockStore
   private readonly mempool = new Mempool()
   private evidence: EvidencePool = emptyEvidencePool()
@@ -107,6 +107,13 @@ export class ValidatorNode {
     private readonly chain: ChainState,
   ) {
     this.signer = new Signer(tk, params.chainId)
+    this.verify = voteVerifier(identities)
+    this.judge = new BlockJudge(chain, {
+      chainId: params.chainId,
+      genesisTime: params.genesisTime,
+      verify: this.verify,
+      evidenceProblem: (ev) => this.evidenceProblem(ev),
+    })
     this.blocks = new BlockStore(tk.store)
     this.peers = identities.all().map((v) => v.name).filter((name) => name !== tk.self.id)
     const behaviour = params.byzantine[tk.self.id]
@@ -211,7 +218,7 @@ export class ValidatorNode {
     const signed = this.signer.proposal(proposal)
     if (signed === undefined) return
     this.figures.proposals++
-    const block = decodeProposalBlock(signed.block)
+    const block = decodeBlockBytes(signed.block)
     let outgoing: Outgoing[] = [{ to: 'all', kind: 'tendermint.proposal', body: signed }]
     if (this.byzantine?.splitsProposals === true && block !== undefined) {
       // The twin differs from the real block by one harmless write, so both are valid blocks.
@@ -283,11 +290,6 @@ export class ValidatorNode {
 
   // --- judging what peers send ---
 
-  private verify: VerifyVote = (address, document, sig) => {
-    const identity = this.identities.withAddress(address)
-    return identity !== undefined && verifySignatureMemoized(Buffer.from(identity.pubKey, 'hex'), encodeCanonical(document), sig)
-  }
-
   /**
    * A message for the next height arrives when a peer committed the current one first
    * (always so with timeout_commit 0): keep it for when this node gets there.
@@ -311,12 +313,12 @@ export class ValidatorNode {
     if (proposal.height === this.chain.height + 2 && this.tooEarly(envelope, proposal.height)) return
     const identity = this.identities.withAddress(proposal.proposerAddress)
     const signedBytes = encodeCanonical(proposalSignDocument(this.params.chainId, proposal))
-    if (identity === undefined || !verifySignatureMemoized(Buffer.from(identity.pubKey, 'hex'), signedBytes, proposal.sig)) {
+    if (identity === undefined || !verifySignatureMemoized(identity.publicKey, signedBytes, proposal.sig)) {
       this.tk.metrics.count('validator.bad-signatures')
       return
     }
     for (const o of this.byzantine?.observeProposal(proposal, this.params.byzantine[identity.name] !== undefined) ?? []) this.send(o)
-    const block = decodeProposalBlock(proposal.block)
+    const block = decodeBlockBytes(proposal.block)
     // A proposal for a later height says its proposer has committed the one before: catch up now.
     if (block !== undefined && proposal.height > this.chain.height + 1) this.receiveStatus(identity.name, proposal.height - 1)
     const problem = block === undefined ? 'the block does not decode' : this.judgeProposal(proposal, block)
@@ -331,41 +333,17 @@ export class ValidatorNode {
   private judgeProposal(proposal: SignedProposal, block: Block): string | undefined {
     if (blockIdOf(block) !== proposal.blockId) return "the block does not hash to the proposal's block id"
     // A re-proposed valid value keeps the header of the round it was made in.
-    return this.blockProblem(block, proposal.polRound >= 0 ? proposal.polRound : proposal.round, proposal.polRound < 0)
-  }
-
-  /** Header checks and ProcessProposal for a block made by the proposer of `round` (or of any round up to it). */
-  private blockProblem(block: Block, round: number, exactRound: boolean): string | undefined {
-    const height = block.header.height
-    if (height !== this.chain.height + 1) return `height ${height} is not the next height ${this.chain.height + 1}`
-    const validators = this.chain.setAt(height)!
-    const proposers = scheduleThrough(proposerSchedule(validators), round).proposers
-    const problem = checkBlock(block, {
-      chainId: this.params.chainId,
-      height,
-      lastBlockId: height === 1 ? null : this.chain.blockIds.get(height - 1)!,
-      proposers: exactRound ? [proposers[round]!] : proposers.slice(0, round + 1),
-      validators,
-      nextValidators: this.chain.setAt(height + 1)!,
-      lastValidators: this.chain.setAt(height - 1) ?? null,
-      appHash: this.chain.appHash,
-      genesisTime: this.params.genesisTime,
-      verify: this.verify,
-      checkEvidence: (ev) => this.evidenceProblem(ev),
-    })
-    if (problem !== undefined) return problem
-    const info = blockInfoOf(block, this.chain.setAt(height - 1) ?? null, this.chain.pubKeyOf)
-    return this.chain.app.processProposal(this.chain.appState, block.txs, info) ? undefined : 'the application rejects its transactions'
+    return this.judge.problem(block, proposal.polRound >= 0 ? proposal.polRound : proposal.round, proposal.polRound < 0)
   }
 
   // --- committing ---
 
   private commitDecided(decided: { height: number; round: number; blockId: string; block: Uint8Array; commit: readonly SignedVote[] }): void {
-    const block = decodeProposalBlock(decided.block)
+    const block = decodeBlockBytes(decided.block)
     if (block === undefined) throw new Error(`decided block at height ${decided.height} does not decode`)
     const commit = makeCommit(decided.height, decided.round, decided.blockId, decided.commit)
     // What the validity check judges: the decided block passes this node's own checks.
-    const problem = this.blockProblem(block, decided.round, false)
+    const problem = this.judge.problem(block, decided.round, false)
     if (problem !== undefined) this.tk.log.log('error', `committing a block that fails its checks at height ${decided.height}: ${problem}`)
     this.commitBlock(block, decided.block, commit, problem === undefined)
   }
@@ -414,7 +392,7 @@ export class ValidatorNode {
   private replayStoredBlocks(): void {
     for (let height = 1; ; height++) {
       const stored = this.blocks.load(height)
-      const block = stored === undefined ? undefined : decodeProposalBlock(stored.block)
+      const block = stored === undefined ? undefined : decodeBlockBytes(stored.block)
       if (stored === undefined || block === undefined) return
       this.account(block, this.chain.apply(block, stored.commit).events)
       this.mempool.removeCommitted(block.txs)
@@ -487,7 +465,7 @@ export class ValidatorNode {
 
   private receiveSyncedBlocks(peer: string, reply: Blocks): void {
     const decoded = reply.blocks.flatMap((b) => {
-      const block = decodeProposalBlock(b.block)
+      const block = decodeBlockBytes(b.block)
       return block === undefined ? [] : [{ block, commit: b.commit }]
     })
     this.sync = receiveBlocks(this.sync, peer, decoded).state
@@ -524,24 +502,9 @@ export class ValidatorNode {
       const stored = this.blocks.load(h)
       if (stored === undefined) break
       size += stored.block.length
-      if (size > MAX_MESSAGE_BYTES / 2) break
+      if (size > MAX_BLOCK_MESSAGE_BYTES / 2) break
       blocks.push(stored)
     }
     this.tk.transport.reply(request, 'chain.blocks', { blocks })
   }
-}
-
-/**
- * Proposal and stored block bytes → a checked Block, or undefined for anything malformed.
- * Memoized per bytes object: the bytes of a proposal come back in the decision, and
- * decoding a block with its schema is the costliest step of judging it.
- */
-const decodedBlocks = new WeakMap<Uint8Array, Block | undefined>()
-
-const decodeProposalBlock = (bytes: Uint8Array): Block | undefined => {
-  if (decodedBlocks.has(bytes)) return decodedBlocks.get(bytes)
-  const value = decodeStrict(bytes, MAX_MESSAGE_BYTES)
-  const block = Either.isLeft(value) ? undefined : Either.getOrUndefined(decodeBlock(value.right))
-  decodedBlocks.set(bytes, block)
-  return block
 }

@@ -111,8 +111,20 @@ export const buildBlock = (parts: BlockParts): Block => ({
 /**
  * Why the block's contents do not match the hashes in its header, or undefined. The block
  * id covers only the header, so a block whose id is signed can still carry other contents.
+ * Memoized per block object: every validator checks the same (shared, immutable) block
+ * when it is proposed and again when it is committed.
  */
 export const contentsMismatch = (block: Block): string | undefined => {
+  const known = mismatches.get(block)
+  if (known !== undefined) return known.problem
+  const problem = firstMismatch(block)
+  mismatches.set(block, { problem })
+  return problem
+}
+
+const mismatches = new WeakMap<Block, { readonly problem: string | undefined }>()
+
+const firstMismatch = (block: Block): string | undefined => {
   if (block.header.txsHash !== txsHash(block.txs)) return 'txsHash does not match the txs'
   if (block.header.evidenceHash !== evidenceHash(block.evidence)) return 'evidenceHash does not match the evidence'
   if (block.header.lastCommitHash !== lastCommitHash(block.lastCommit)) return 'lastCommitHash does not match the lastCommit'

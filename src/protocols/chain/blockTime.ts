@@ -15,10 +15,19 @@ export const expectedBlockTime = (
 ): number | undefined => {
   if (lastCommit === null) return genesisTime
   if (lastValidators === null) return undefined
-  const powers = new Map(lastValidators.validators.map((v) => [v.address, v.power]))
+  const powers = powersOf(lastValidators)
   const votes = lastCommit.signatures.flatMap((vote) => {
     const power = powers.get(vote.validatorAddress)
     return power === undefined ? [] : [{ timestamp: vote.timestamp, power }]
   })
   return medianTime(votes)
+}
+
+/** Memoized per set object (sets are immutable): every block of a height is timed against the same set. */
+const powerMaps = new WeakMap<ValidatorSet, ReadonlyMap<string, bigint>>()
+
+const powersOf = (set: ValidatorSet): ReadonlyMap<string, bigint> => {
+  let powers = powerMaps.get(set)
+  if (powers === undefined) powerMaps.set(set, (powers = new Map(set.validators.map((v) => [v.address, v.power]))))
+  return powers
 }

@@ -7,17 +7,21 @@ import { evidenceId } from './evidence.ts'
 import type { VerifyVote } from './voteSignature.ts'
 
 /** What a validator knows about the height a proposed block is for. */
-export interface BlockExpectations {
-  readonly chainId: string
-  readonly height: number
-  /** The id of the block committed at height − 1; null at height 1. */
-  readonly lastBlockId: string | null
+export interface BlockExpectations extends ChainExpectations {
   /**
    * Who may have made the block: `[proposer(height, round)]` for a fresh proposal. A
    * proposal re-proposing its valid value (polRound ≥ 0) carries the block made in an
    * earlier round, so pass the proposers of rounds 0..polRound.
    */
   readonly proposers: readonly string[]
+}
+
+/** What the committed chain says a block of `height` must be, whoever proposed it in whichever round. */
+export interface ChainExpectations {
+  readonly chainId: string
+  readonly height: number
+  /** The id of the block committed at height − 1; null at height 1. */
+  readonly lastBlockId: string | null
   readonly validators: ValidatorSet
   readonly nextValidators: ValidatorSet
   /** The set of height − 1, which signed the LastCommit; null at height 1. */
@@ -38,12 +42,22 @@ export interface BlockExpectations {
  * Why a proposed block must not get this validator's prevote, or undefined (CometBFT
  * `state.validateBlock`). ABCI ProcessProposal and the size limit are the host's part.
  */
-export const checkBlock = (block: Block, expect: BlockExpectations): string | undefined => {
+export const checkBlock = (block: Block, expect: BlockExpectations): string | undefined =>
+  proposerProblem(block, expect.proposers) ?? checkBlockContents(block, expect)
+
+/** Whether the block's proposer is one of those that may have made it. */
+export const proposerProblem = (block: Block, proposers: readonly string[]): string | undefined =>
+  proposers.includes(block.header.proposerAddress) ? undefined : `proposer ${block.header.proposerAddress} may not propose this block`
+
+/**
+ * `checkBlock` without the proposer: what depends only on the block and the committed
+ * chain, so that a host may reuse the verdict for the same block in another round.
+ */
+export const checkBlockContents = (block: Block, expect: ChainExpectations): string | undefined => {
   const { header } = block
   if (header.chainId !== expect.chainId) return `chainId ${header.chainId}, expected ${expect.chainId}`
   if (header.height !== expect.height) return `height ${header.height}, expected ${expect.height}`
   if (header.lastBlockId !== expect.lastBlockId) return `lastBlockId ${header.lastBlockId}, expected ${expect.lastBlockId}`
-  if (!expect.proposers.includes(header.proposerAddress)) return `proposer ${header.proposerAddress} may not propose this block`
   if (header.validatorsHash !== validatorSetHash(expect.validators.validators)) return 'validatorsHash is not the set of this height'
   if (header.nextValidatorsHash !== validatorSetHash(expect.nextValidators.validators)) {
     return 'nextValidatorsHash is not the set of the next height'
@@ -57,7 +71,7 @@ export const checkBlock = (block: Block, expect: BlockExpectations): string | un
   )
 }
 
-const lastCommitProblem = (lastCommit: Commit | null, expect: BlockExpectations): string | undefined => {
+const lastCommitProblem = (lastCommit: Commit | null, expect: ChainExpectations): string | undefined => {
   if (expect.height === 1) return lastCommit === null ? undefined : 'a block at height 1 has no lastCommit'
   if (lastCommit === null) return 'lastCommit is missing'
   if (expect.lastValidators === null) return `the validator set of height ${expect.height - 1} is not known`
@@ -67,7 +81,7 @@ const lastCommitProblem = (lastCommit: Commit | null, expect: BlockExpectations)
   return problem === undefined ? undefined : `lastCommit: ${problem}`
 }
 
-const timeProblem = (block: Block, expect: BlockExpectations): string | undefined => {
+const timeProblem = (block: Block, expect: ChainExpectations): string | undefined => {
   const expected = expectedBlockTime(block.lastCommit, expect.lastValidators, expect.genesisTime)
   return block.header.time === expected ? undefined : `time ${block.header.time}, expected ${expected}`
 }

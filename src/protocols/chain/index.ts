@@ -9,7 +9,8 @@
  * - proposing: `reap` the mempool, `pendingEvidence`, `makeCommit` from the
  *   need-proposal's lastCommit, `expectedBlockTime`, `blockInfoOf` → PrepareProposal →
  *   `buildBlock` → `blockIdOf`;
- * - judging a proposal: `decodeBlock` → `checkBlock` → ProcessProposal;
+ * - judging a proposal: `decodeBlock` → `checkBlock` → ProcessProposal (or, to reuse
+ *   the verdict across rounds, `proposerProblem` and `checkBlockContents` apart);
  * - committing: FinalizeBlock with `blockInfoOf`, then `removeCommitted` + `recheck` on
  *   the mempool, `markCommitted` + `pruneEvidence` on the evidence pool;
  * - behind its peers: `chain.status` → `peerStatus`, `planRequests` → `chain.get-blocks`,
@@ -53,7 +54,15 @@ export {
   type SyncState,
 } from './blockSync.ts'
 export { expectedBlockTime } from './blockTime.ts'
-export { checkBlock, checkSyncedBlock, type BlockExpectations, type SyncExpectations } from './checkBlock.ts'
+export {
+  checkBlock,
+  checkBlockContents,
+  checkSyncedBlock,
+  proposerProblem,
+  type BlockExpectations,
+  type ChainExpectations,
+  type SyncExpectations,
+} from './checkBlock.ts'
 export { commitInfo, CommitSchema, makeCommit, MAX_COMMIT_SIGNATURES, verifyCommit, type Commit } from './commit.ts'
 export {
   checkDuplicateVoteEvidence,

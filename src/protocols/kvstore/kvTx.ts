@@ -19,4 +19,18 @@ export const KvSetTx = Schema.Struct({
 export type KvSetTx = typeof KvSetTx.Type
 
 /** Extra fields are refused: they would change a transaction's id without changing what it does. */
-export const isKvSetTx = Schema.is(KvSetTx, { onExcessProperty: 'error' })
+const matchesSchema = Schema.is(KvSetTx, { onExcessProperty: 'error' })
+
+/**
+ * Memoized per transaction object (transactions are immutable): one transaction is
+ * checked at admission, at every recheck after a commit, in the proposal and in the
+ * block, and a schema check costs more than the rest of what a kv write does.
+ */
+const verdicts = new WeakMap<object, boolean>()
+
+export const isKvSetTx = (value: unknown): value is KvSetTx => {
+  if (typeof value !== 'object' || value === null) return false
+  let verdict = verdicts.get(value)
+  if (verdict === undefined) verdicts.set(value, (verdict = matchesSchema(value)))
+  return verdict
+}

@@ -2,7 +2,7 @@ import type { BlockInfo, VoteInfo } from '../chain/application.ts'
 import { PPM } from './ratios.ts'
 import { compareText } from './sortedMaps.ts'
 import { slashValidator, type StakingEvent } from './slashValidator.ts'
-import { freshSigningInfo, type SigningInfo, type StakingState, withValidator } from './state.ts'
+import { freshSigningInfo, type SigningInfo, type StakingState, type ValidatorRecord } from './state.ts'
 
 /**
  * x/slashing `HandleValidatorSignature`: every validator in the last commit gets one
@@ -20,17 +20,21 @@ export const punishDowntime = (state: StakingState, info: BlockInfo): { state: S
   const maxMissed = window - Number((BigInt(window) * minSignedPerWindow + PPM / 2n) / PPM)
   const events: StakingEvent[] = []
   let current = state
+  // Every validator gets a mark each block: the marks go into one copy of the validators
+  // map (a copy per mark made a block cost O(n²) in the size of the set).
+  let validators: Map<string, ValidatorRecord> | undefined
   const seen = new Set<string>()
   for (const vote of [...info.lastCommit].sort(byValidator)) {
-    const record = current.validators.get(vote.pubKey)
+    const record = (validators ?? current.validators).get(vote.pubKey)
     if (record === undefined || seen.has(vote.pubKey)) continue
     seen.add(vote.pubKey)
+    validators ??= new Map(current.validators)
     const signing = markSignature(record.signing, !vote.signed, window)
     if (signing.missedCount <= maxMissed || record.jailedUntil !== null) {
-      current = withValidator(current, vote.pubKey, { ...record, signing })
+      validators.set(vote.pubKey, { ...record, signing })
       continue
     }
-    const slashed = slashValidator(current, {
+    const slashed = slashValidator({ ...current, validators }, {
       pubKey: vote.pubKey,
       reason: 'downtime',
       fraction: slashFractionDowntime,
@@ -39,10 +43,11 @@ export const punishDowntime = (state: StakingState, info: BlockInfo): { state: S
     })
     const after = slashed.state.validators.get(vote.pubKey) ?? record
     const until = info.time + downtimeJailDuration
-    current = withValidator(slashed.state, vote.pubKey, { ...after, jailedUntil: until, signing: freshSigningInfo })
+    current = slashed.state
+    validators = new Map(slashed.state.validators).set(vote.pubKey, { ...after, jailedUntil: until, signing: freshSigningInfo })
     events.push(...slashed.events, { event: 'staking.jailed', data: { pubKey: vote.pubKey, reason: 'downtime', until, height: info.height } })
   }
-  return { state: current, events }
+  return { state: validators === undefined ? current : { ...current, validators }, events }
 }
 
 /** The window is a ring over `recorded`: the new mark replaces the one `window` blocks old. */

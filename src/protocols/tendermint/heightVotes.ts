@@ -8,6 +8,7 @@ import { addVote, emptyVoteSet, type VoteSet } from './voteSet.ts'
  * L55) while a faulty validator cannot make it keep sets for unbounded rounds.
  */
 export interface RoundVotes {
+  readonly round: number
   readonly prevote: VoteSet
   readonly precommit: VoteSet
 }
@@ -15,7 +16,8 @@ export interface RoundVotes {
 export interface HeightVotes {
   readonly height: number
   readonly totalPower: bigint
-  readonly rounds: ReadonlyMap<number, RoundVotes>
+  /** The rounds with at least one vote, ascending: a short list, copied on every vote. */
+  readonly rounds: readonly RoundVotes[]
   /** Rounds beyond current + 1 that each validator opened (Go's `peerCatchupRounds`). */
   readonly catchUpRounds: ReadonlyMap<string, readonly number[]>
 }
@@ -25,16 +27,15 @@ export const MAX_CATCH_UP_ROUNDS_PER_VALIDATOR = 2
 export const emptyHeightVotes = (height: number, totalPower: bigint): HeightVotes => ({
   height,
   totalPower,
-  rounds: new Map(),
+  rounds: [],
   catchUpRounds: new Map(),
 })
 
 /** The set of (round, type); empty when no vote for that round arrived. */
-export const voteSetAt = (votes: HeightVotes, round: number, type: VoteType): VoteSet =>
-  votes.rounds.get(round)?.[type] ?? emptyVoteSet(votes.height, round, type, votes.totalPower)
-
-/** Rounds with at least one vote, ascending. */
-export const votedRounds = (votes: HeightVotes): number[] => [...votes.rounds.keys()].sort((a, b) => a - b)
+export const voteSetAt = (votes: HeightVotes, round: number, type: VoteType): VoteSet => {
+  for (const r of votes.rounds) if (r.round === round) return r[type]
+  return emptyVoteSet(votes.height, round, type, votes.totalPower)
+}
 
 export type AddHeightVoteResult =
   | { readonly outcome: 'added'; readonly votes: HeightVotes }
@@ -50,22 +51,26 @@ export const addHeightVote = (
   currentRound: number,
 ): AddHeightVoteResult => {
   let catchUpRounds = votes.catchUpRounds
-  let round = votes.rounds.get(vote.round)
-  if (round === undefined) {
-    if (vote.round > currentRound + 1) {
-      const opened = catchUpRounds.get(vote.validatorAddress) ?? []
-      if (opened.length >= MAX_CATCH_UP_ROUNDS_PER_VALIDATOR) return { outcome: 'unwanted-round', votes }
-      catchUpRounds = new Map(catchUpRounds).set(vote.validatorAddress, [...opened, vote.round])
-    }
-    round = {
-      prevote: emptyVoteSet(votes.height, vote.round, 'prevote', votes.totalPower),
-      precommit: emptyVoteSet(votes.height, vote.round, 'precommit', votes.totalPower),
-    }
+  // Where the vote's round is in the ascending list, or would go.
+  const at = votes.rounds.findIndex((r) => r.round >= vote.round)
+  const known = at >= 0 && votes.rounds[at]!.round === vote.round ? votes.rounds[at] : undefined
+  if (known === undefined && vote.round > currentRound + 1) {
+    const opened = catchUpRounds.get(vote.validatorAddress) ?? []
+    if (opened.length >= MAX_CATCH_UP_ROUNDS_PER_VALIDATOR) return { outcome: 'unwanted-round', votes }
+    catchUpRounds = new Map(catchUpRounds).set(vote.validatorAddress, [...opened, vote.round])
+  }
+  const round = known ?? {
+    round: vote.round,
+    prevote: emptyVoteSet(votes.height, vote.round, 'prevote', votes.totalPower),
+    precommit: emptyVoteSet(votes.height, vote.round, 'precommit', votes.totalPower),
   }
   const result = addVote(round[vote.type], vote, power)
   if (result.outcome === 'duplicate') return { outcome: 'duplicate', votes }
   // A conflicting vote still counts for the block it names (see voteSet.ts).
-  const rounds = new Map(votes.rounds).set(vote.round, { ...round, [vote.type]: result.set })
-  const updated = { ...votes, rounds, catchUpRounds }
-  return result.outcome === 'conflict' ? { outcome: 'conflict', votes: updated, existing: result.existing } : { outcome: 'added', votes: updated }
+  const updated: RoundVotes = vote.type === 'prevote' ? { ...round, prevote: result.set } : { ...round, precommit: result.set }
+  const rounds = votes.rounds.slice()
+  if (known !== undefined) rounds[at] = updated
+  else rounds.splice(at < 0 ? rounds.length : at, 0, updated)
+  const next = { ...votes, rounds, catchUpRounds }
+  return result.outcome === 'conflict' ? { outcome: 'conflict', votes: next, existing: result.existing } : { outcome: 'added', votes: next }
 }

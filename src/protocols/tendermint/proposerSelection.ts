@@ -77,11 +77,17 @@ export interface ProposerSchedule {
   readonly proposers: readonly string[]
 }
 
-export const proposerSchedule = (set: ValidatorSet): ProposerSchedule => ({
-  totalPower: set.totalPower,
-  priorities: rescaleAndCentre(set),
-  proposers: [proposerOf(set)],
-})
+export const proposerSchedule = (set: ValidatorSet): ProposerSchedule => {
+  let schedule = schedules.get(set)
+  if (schedule === undefined) {
+    schedule = { totalPower: set.totalPower, priorities: rescaleAndCentre(set), proposers: [proposerOf(set)] }
+    schedules.set(set, schedule)
+  }
+  return schedule
+}
+
+/** Memoized per set object (sets are immutable): each height's machine and block checks ask for the same one. */
+const schedules = new WeakMap<ValidatorSet, ProposerSchedule>()
 
 /** The schedule extended so that it covers `round`. */
 export const scheduleThrough = (schedule: ProposerSchedule, round: number): ProposerSchedule => {

@@ -1,6 +1,6 @@
 import type { TimerEvent } from '../events.ts'
 import { proposalOf, type ConsensusContext, type ReceivedProposal } from './consensusContext.ts'
-import { voteSetAt, votedRounds } from './heightVotes.ts'
+import { voteSetAt } from './heightVotes.ts'
 import { hasOneThirdAny, hasTwoThirdsAny, twoThirdsMajority } from './voteSet.ts'
 
 /**
@@ -67,9 +67,9 @@ export const precommitTimeoutDue = (ctx: ConsensusContext): boolean =>
  */
 export const decisionReady = (ctx: ConsensusContext): { readonly round: number; readonly proposal: ReceivedProposal } | undefined => {
   if (ctx.decision !== null) return undefined
-  for (const round of votedRounds(ctx.votes)) {
+  for (const { round, precommit } of ctx.votes.rounds) {
     if (round > ctx.round) break
-    const majority = twoThirdsMajority(precommits(ctx, round))
+    const majority = twoThirdsMajority(precommit)
     if (majority === undefined || majority.blockId === null) continue
     const proposal = knownValidProposal(ctx, majority.blockId)
     if (proposal !== undefined) return { round, proposal }
@@ -96,10 +96,8 @@ const knownValidProposal = (ctx: ConsensusContext, blockId: string): ReceivedPro
  */
 export const roundToSkipTo = (ctx: ConsensusContext): number | undefined => {
   let target: number | undefined
-  for (const round of votedRounds(ctx.votes)) {
-    if (round > ctx.round && (hasOneThirdAny(prevotes(ctx, round)) || hasOneThirdAny(precommits(ctx, round)))) {
-      target = round
-    }
+  for (const { round, prevote, precommit } of ctx.votes.rounds) {
+    if (round > ctx.round && (hasOneThirdAny(prevote) || hasOneThirdAny(precommit))) target = round
   }
   return target
 }

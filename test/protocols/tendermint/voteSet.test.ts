@@ -101,6 +101,21 @@ describe('one vote per validator', () => {
     expect(votesInIndexOrder(set).map((v) => v.validatorIndex)).toEqual([0, 1, 2, 3])
     expect(votesInIndexOrder(set, { blockId: 'A' }).map((v) => v.validatorIndex)).toEqual([0, 1, 3])
   })
+
+  propertyTest.prop([fc.shuffledSubarray([...Array(100).keys()], { minLength: 1 })])(
+    'in a large set, in any order: each validator counts once, again is a duplicate, otherwise a conflict',
+    (order) => {
+      let set = emptyVoteSet(1, 0, 'prevote', 1_000n)
+      for (const i of order) set = added(set, vote(i, 'A'), 10n)
+      for (const i of order) {
+        expect(addVote(set, vote(i, 'A'), 10n).outcome).toBe('duplicate')
+        expect(addVote(set, vote(i, 'B'), 10n).outcome).toBe('conflict')
+      }
+      for (const i of [...Array(100).keys()].filter((i) => !order.includes(i)).slice(0, 3)) expect(addVote(set, vote(i, 'A'), 10n).outcome).toBe('added')
+      expect(set.sum).toBe(10n * BigInt(order.length))
+      expect(votesInIndexOrder(set).map((v) => v.validatorIndex)).toEqual([...order].sort((a, b) => a - b))
+    },
+  )
 })
 
 describe('DuplicateVoteEvidence', () => {

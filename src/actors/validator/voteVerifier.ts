@@ -1,0 +1,31 @@
+import type { VerifyVote } from '../../protocols/chain/index.ts'
+import type { VoteSignDocument } from '../../protocols/tendermint/index.ts'
+import { encodeCanonical } from '../../runtime/codec/cbor.ts'
+import { sameBytes, SignatureMemo } from '../../runtime/crypto/signatureMemo.ts'
+import { verifySignature } from '../../runtime/crypto/ed25519.ts'
+import { samePlainData } from '../../shared/samePlainData.ts'
+import type { ValidatorIdentities } from './identities.ts'
+
+/**
+ * Answers shared by the validators of a process. Every validator checks every vote — when
+ * it arrives and again in the next block's LastCommit — and encoding the sign-document to
+ * look the answer up cost more than everything else a known vote needs. So answers are
+ * matched on the signer's key and the document's fields, which encode to the same bytes
+ * exactly when they are equal: only a new signature is encoded and verified. Enough
+ * answers are kept for every vote of hundreds of heights, far longer than a vote is
+ * checked again (on receipt, re-gossip, in the next block).
+ */
+const answers = new SignatureMemo<{ readonly publicKey: Uint8Array; readonly document: VoteSignDocument; readonly signature: Uint8Array; readonly valid: boolean }>(50_000)
+
+/** The validator's `VerifyVote`: ed25519 over the canonical document, with the key of the address's validator. */
+export const voteVerifier =
+  (identities: ValidatorIdentities): VerifyVote =>
+  (address, document, sig) => {
+    const identity = identities.withAddress(address)
+    if (identity === undefined) return false
+    const known = answers.find(sig, (answer) => sameBytes(answer.publicKey, identity.publicKey) && samePlainData(answer.document, document))
+    if (known !== undefined) return known
+    const valid = verifySignature(identity.publicKey, encodeCanonical(document), sig)
+    answers.remember({ publicKey: identity.publicKey.slice(), document: { ...document }, signature: sig.slice(), valid })
+    return valid
+  }
