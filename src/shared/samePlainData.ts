@@ -13,7 +13,8 @@ export const samePlainData = (a: unknown, b: unknown): boolean => {
   const y = b as Record<string, unknown>
   let fields = 0
   for (const key in x) {
-    if (!samePlainData(x[key], y[key])) return false
+    // hasOwn: a field set to undefined is not a field that is missing.
+    if (!Object.hasOwn(y, key) || !samePlainData(x[key], y[key])) return false
     fields++
   }
   for (const _ in y) fields--

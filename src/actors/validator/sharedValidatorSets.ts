@@ -15,7 +15,8 @@ const successors = new WeakMap<ValidatorSet, { readonly updates: readonly Valida
 
 /** `newValidatorSet`, the same object for the same validators and powers. */
 export const genesisValidatorSet = (validators: readonly ValidatorUpdate[]): ValidatorSet => {
-  const key = validators.map((v) => `${v.address}=${v.power}`).join(',')
+  // JSON, not a joined string: no two lists may read alike whatever their addresses hold.
+  const key = JSON.stringify(validators.map((v) => [v.address, String(v.power)]))
   let set = genesisSets.get(key)
   if (set === undefined) {
     set = newValidatorSet(validators)
