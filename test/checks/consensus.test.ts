@@ -62,6 +62,28 @@ describe('Tendermint under the simulator', () => {
     )
   })
 
+  // Found by the property above: a validator without a consensus log restarted into a round
+  // it had signed in, where its guard refused to vote again and nobody could go on without it.
+  it.each([
+    ['holding more than two thirds alone', '{ validator-0: 43, validator-1: 12, validator-2: 1, validator-3: 1 }', 0, '2s', '1s', 0],
+    ['whose forgotten prevote made the polka the others are locked on', '{ validator-0: 48, validator-1: 29, validator-2: 12, validator-3: 45 }', 0.1, '2s', '6s', 343600363],
+  ])('a validator %s resumes after a crash mid-round, and the chain with it', (_what, powers, loss, at, down, seed) => {
+    const yaml = [
+      'name: restart-mid-round',
+      'duration: 45s',
+      `network:\n  latency: { dist: uniform, min: 1ms, max: 20ms }\n  loss: ${loss}`,
+      'roles:\n  validator:\n    count: 4\n    params:',
+      '      timeouts: { commit: 200ms, propose: 1s, prevote: 500ms, precommit: 500ms }',
+      `      powers: ${powers}`,
+      '      byzantine: { validator-1: invalid-proposals }',
+      'workloads:\n  - { type: tx-load, rate: 50 }',
+      `faults:\n  - { at: ${at}, crash: validator-0, for: ${down} }`,
+      'checks:\n  - { type: consensus.no-double-sign }\n  - { type: consensus.liveness, within: 20s }',
+    ].join('\n')
+    const { report } = runYaml(yaml, { seed })
+    for (const c of report.checks) expect(c.passed, `${c.type}: ${c.summary}`).toBe(true)
+  })
+
   it('with one third or more byzantine power, the agreement checker does find the fork', () => {
     const yaml = [
       'name: fork',

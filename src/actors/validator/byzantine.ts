@@ -1,4 +1,4 @@
-import { voteSignDocument, proposalSignDocument, type SignedProposal, type SignedVote } from '../../protocols/tendermint/index.ts'
+import { voteSignDocument, proposalSignDocument, withoutExtension, type SignedProposal, type SignedVote } from '../../protocols/tendermint/index.ts'
 import { encodeCanonical } from '../../runtime/codec/cbor.ts'
 import type { ByzantineBehaviour } from './params.ts'
 import type { Signer } from './signer.ts'
@@ -98,7 +98,8 @@ export class ByzantineBehaviourOf {
   }
 
   private resign(vote: SignedVote, blockId: string | null): SignedVote {
-    const changed = { ...vote, blockId }
+    // A nil precommit carries no extension; one for another block keeps it (its signature does not cover the block).
+    const changed = { ...(blockId === null ? withoutExtension(vote) : vote), blockId }
     const { sig: _old, ...unsigned } = changed
     return { ...changed, sig: this.signer.signUnguarded(vote.type, vote.height, vote.round, blockId, encodeCanonical(voteSignDocument(this.chainId, unsigned))) }
   }

@@ -22,6 +22,8 @@ export class ChainState {
   /** The last committed height (0 before the first block). */
   height = 0
   appState: ComposedState
+  /** The state the last block was executed on: what its precommits' vote extensions extended (undefined before the first block). */
+  previousAppState: ComposedState | undefined = undefined
   appHash: string
   readonly sets = new Map<number, ValidatorSet>()
   readonly blockIds = new Map<number, string>()
@@ -53,6 +55,7 @@ export class ChainState {
   apply(block: Block, commit: Commit): FinalizeResult<ComposedState> {
     const height = block.header.height
     const result = this.app.finalizeBlock(this.appState, block.txs, blockInfoOf(block, this.sets.get(height - 1) ?? null, this.pubKeyOf))
+    this.previousAppState = this.appState
     this.appState = result.state
     this.appHash = this.app.appHash(result.state)
     this.height = height

@@ -48,6 +48,14 @@ export const ValidatorParamsSchema = Schema.Struct({
   maxBlockBytes: withDefault(PositiveInt, 1_048_576),
   /** Parameters of the staking application, passed to genesis as `app.staking`. */
   staking: withDefault(Schema.Record({ key: Schema.String, value: Schema.Unknown }), {}),
+  /**
+   * CometBFT's `vote_extensions_enable_height` (a feature param, the same on every
+   * validator): from this height on, precommits for a block carry ABCI++ vote extensions
+   * and a height's commit needs them. 0 (the default) never enables them, so a chain
+   * runs exactly as without extensions.
+   */
+  voteExtensionsEnableHeight: withDefault(NonNegativeInt, 0),
+  /** The embedded membership (SWIM) that tells which peers are alive: block sync asks those. */
   membership: withDefault(MembershipParamsSchema, defaultMembershipParams),
 })
 export type ValidatorParams = typeof ValidatorParamsSchema.Type

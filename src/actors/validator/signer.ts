@@ -16,15 +16,9 @@ import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
 import type { ActorToolkit } from '../common/toolkit.ts'
 import { SIGNED } from '../../checks/consensusReports.ts'
 import { sha256Hex } from '../../shared/canonicalHash.ts'
+import { SignedLog } from './signedLog.ts'
 
 const PRIVVAL_KEY = 'validator/privval'
-/** The last document signed and its signature, to sign the same vote again after a restart. */
-const LAST_SIGNED_KEY = 'validator/last-signed'
-
-interface LastSigned {
-  readonly document: Record<string, unknown>
-  readonly sig: Uint8Array
-}
 
 /**
  * The validator's private-validator component: it signs only what the double-sign guard
@@ -34,6 +28,7 @@ interface LastSigned {
  */
 export class Signer {
   private last: LastSignState
+  private readonly log: SignedLog
 
   constructor(
     private readonly tk: ActorToolkit,
@@ -44,6 +39,7 @@ export class Signer {
     // A corrupted guard must not be mistaken for "never signed": refuse to start instead.
     if (decoded !== undefined && Either.isLeft(decoded)) throw new Error(`double-sign guard unreadable: ${decoded.left.detail}`)
     this.last = decoded === undefined ? INITIAL_SIGN_STATE : (decoded.right as LastSignState)
+    this.log = new SignedLog(tk.store)
   }
 
   vote(vote: Vote): SignedVote | undefined {
@@ -56,6 +52,39 @@ export class Signer {
     const document = proposalSignDocument(this.chainId, proposal)
     const signed = this.sign(proposal.height, proposal.round, 'proposal', proposal.blockId, document)
     return signed === undefined ? undefined : { ...proposal, timestamp: signed.timestamp, sig: signed.sig }
+  }
+
+  /**
+   * Signs a vote extension's document (canonical bytes) without the guard, as CometBFT's
+   * privval always re-signs extensions: the guard protects what the vote signature
+   * covers, and the extension is outside it (an application may even extend
+   * differently after a restart). Not a vote, so not reported as one signed.
+   */
+  extension(bytes: Uint8Array): Uint8Array {
+    return this.tk.keys.sign(bytes)
+  }
+
+  /**
+   * The round to start `height` in: after a restart in a height this validator already
+   * signed in, the round after the last one it signed in (the guard would refuse it
+   * that round's messages again); round 0 otherwise.
+   */
+  firstRoundAt(height: number): number {
+    return this.last.height === height && this.last.step !== 'none' ? this.last.round + 1 : 0
+  }
+
+  /** The votes this validator signed at `height` before a restart, as they left: to count and send again. */
+  votesSignedAt(height: number, validator: { readonly address: string; readonly index: number }): SignedVote[] {
+    return this.log.votesAt(height).map(({ document, sig }) => ({
+      type: document.type,
+      height: document.height,
+      round: document.round,
+      blockId: document.blockId,
+      timestamp: document.timestamp,
+      validatorAddress: validator.address,
+      validatorIndex: validator.index,
+      sig,
+    }))
   }
 
   /** Signs without the guard: only byzantine behaviours do this, on purpose. */
@@ -75,9 +104,7 @@ export class Signer {
     const digest = sha256Hex(bytes)
     const check = checkSign(this.last, height, round, step, digest)
     if (!check.ok) {
-      // As CometBFT's privval: the same vote asked again after a restart differs only by
-      // its timestamp; sending the one signed before reveals nothing new.
-      const again = check.reason === 'conflicting-data' ? this.sameButTimestamp(document) : undefined
+      const again = this.log.sameButTimestamp(document)
       if (again !== undefined) return again
       this.tk.metrics.count('privval.refused')
       this.tk.log.log('warn', `refused to sign ${step} at ${height}/${round}: ${check.reason}`)
@@ -86,22 +113,11 @@ export class Signer {
     const sig = this.tk.keys.sign(bytes)
     if (!check.again) {
       this.tk.store.put(PRIVVAL_KEY, encodeStored(check.next))
-      this.tk.store.put(LAST_SIGNED_KEY, encodeStored({ document, sig }))
+      this.log.add(height, document as unknown as Record<string, unknown>, sig)
       this.tk.store.sync()
       this.last = check.next
     }
     this.tk.reports.report(SIGNED, { height, round, step, blockId, digest })
     return { timestamp: document.timestamp, sig }
-  }
-
-  private sameButTimestamp(document: { readonly timestamp: number }): { timestamp: number; sig: Uint8Array } | undefined {
-    const stored = this.tk.store.get(LAST_SIGNED_KEY)
-    const decoded = stored === undefined ? undefined : decodeStored(stored)
-    if (decoded === undefined || Either.isLeft(decoded)) return undefined
-    const last = decoded.right as LastSigned
-    const { timestamp: _ours, ...rest } = document as Record<string, unknown>
-    const { timestamp: theirs, ...previous } = last.document
-    if (typeof theirs !== 'number' || sha256Hex(encodeCanonical(rest)) !== sha256Hex(encodeCanonical(previous))) return undefined
-    return { timestamp: theirs, sig: last.sig }
   }
 }

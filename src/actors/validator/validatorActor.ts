@@ -1,7 +1,8 @@
 import { Effect } from 'effect'
-import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Genesis } from '../../protocols/chain/index.ts'
+import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Application, type ComposedState, type Genesis } from '../../protocols/chain/index.ts'
 import { kvApp } from '../../protocols/kvstore/index.ts'
 import { stakingApp } from '../../protocols/staking/index.ts'
+import { membershipKinds } from '../../protocols/membership/index.ts'
 import { CONSENSUS_TOPIC, tendermintKinds } from '../../protocols/tendermint/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
 import { actorToolkit } from '../common/toolkit.ts'
@@ -30,19 +31,20 @@ const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities): Ge
   app: { staking: params.staking },
 })
 
-export const validatorActor = (params: ValidatorParams): ActorDef => ({
+/** A validator of the chain; `app` is what the chain runs (the key-value and staking applications unless a test brings its own). */
+export const validatorActor = (params: ValidatorParams, app: Application<ComposedState> = application): ActorDef => ({
   role: VALIDATOR_ROLE,
-  kinds: { ...tendermintKinds, ...chainKinds },
+  kinds: { ...tendermintKinds, ...chainKinds, ...membershipKinds },
   topics: [CONSENSUS_TOPIC, MEMPOOL_TOPIC, EVIDENCE_TOPIC, CHAIN_STATUS_TOPIC],
   start: Effect.gen(function* () {
     const tk = yield* actorToolkit
     const identities = new ValidatorIdentities(tk.directory, tk.keys, VALIDATOR_ROLE)
-    const chain = new ChainState(application, genesisOf(params, identities), identities)
+    const chain = new ChainState(app, genesisOf(params, identities), identities)
     const node = new ValidatorNode(tk, params, identities, chain)
     return {
       onMessage: (envelope) => node.onMessage(envelope),
       onTimer: (name, data) => node.onTimer(name, data),
-      figures: () => node.figures,
+      figures: () => node.figures(),
     }
   }),
 })

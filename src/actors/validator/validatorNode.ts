@@ -4,42 +4,35 @@ import {
   blockIdOf,
   buildBlock,
   checkDuplicateVoteEvidence,
-  checkSyncedBlock,
   emptyEvidencePool,
   EVIDENCE_GOSSIP_INTERVAL,
   EVIDENCE_TOPIC,
   evidenceToGossip,
   expectedBlockTime,
   blockInfoOf,
-  initialSyncState,
-  DEFAULT_SYNC_CONFIG,
   makeCommit,
   markCommitted,
   verifyCommit,
   Mempool,
   MEMPOOL_TOPIC,
-  nextBlock,
-  peerStatus,
   pendingEvidence,
-  planRequests,
   pruneEvidence,
-  receiveBlocks,
-  advanceTo,
+  withoutExtensions,
   DuplicateVoteEvidenceSchema,
   type Block,
-  type Blocks,
   type Commit,
   type EvidencePool,
-  type SyncState,
   type Tx,
   type VerifyVote,
 } from '../../protocols/chain/index.ts'
 import type { ProtocolEffect } from '../../protocols/effects.ts'
 import { KV_SET } from '../../protocols/kvstore/index.ts'
+import type { MemberStatus } from '../../protocols/membership/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
   tendermintMachine,
+  validatorIndex,
   type DuplicateVoteEvidence,
   type Proposal,
   type SignedProposal,
@@ -51,32 +44,34 @@ import { encodeCanonical } from '../../runtime/codec/cbor.ts'
 import { verifySignatureMemoized } from '../../runtime/crypto/verificationMemo.ts'
 import type { Envelope } from '../../runtime/envelope.ts'
 import { COMMITTED, EVIDENCE_COMMITTED, SLASHED, VALIDATOR_UPDATES } from '../../checks/consensusReports.ts'
+import { isMembershipKind } from '../common/membership.ts'
 import { hostMachine, type HostedMachine } from '../common/machineHost.ts'
 import type { ActorToolkit } from '../common/toolkit.ts'
-import { decodeBlockBytes, MAX_BLOCK_MESSAGE_BYTES } from './blockDecoding.ts'
+import { decodeBlockBytes } from './blockDecoding.ts'
 import { BlockJudge } from './blockJudge.ts'
 import { BlockStore } from './blockStore.ts'
 import { ByzantineBehaviourOf, type Outgoing } from './byzantine.ts'
+import { CatchUp } from './catchUp.ts'
 import type { ChainState } from './chainState.ts'
 import type { ValidatorIdentities } from './identities.ts'
 import type { ValidatorParams } from './params.ts'
+import { PeerLiveness } from './peerLiveness.ts'
 import { Signer } from './signer.ts'
+import { timerOwner, VALIDATOR_TIMER } from './timers.ts'
+import { VoteExtensions } from './voteExtensions.ts'
 import { voteVerifier } from './voteVerifier.ts'
 
 /** Chain status announcements (catch-up) go out on this topic. */
 export const CHAIN_STATUS_TOPIC = 'chain'
-const GOSSIP_TIMER = 'validator.gossip'
-const EVIDENCE_TIMER = 'validator.evidence-gossip'
 /** At most this many next-height messages wait for this node to reach their height. */
 const MAX_EARLY_MESSAGES = 1_000
-/** A block request unanswered this long is asked again (of the next peer): one lost message costs no more. */
-const SYNC_REQUEST_TIMEOUT = 2_000_000
 
 /**
  * One validator: hosts the Tendermint machine and does the host's part of its contract
- * (src/protocols/tendermint/index.ts) — signs under the double-sign guard, checks what
- * peers send, builds and judges blocks, applies committed blocks to the application,
- * keeps the mempool and the evidence pool, catches up from peers, and re-sends its
+ * (src/protocols/tendermint/index.ts) — signs under the double-sign guard, extends its
+ * precommits and checks peers' extensions, checks what peers send, builds and judges
+ * blocks, applies committed blocks to the application, keeps the mempool and the
+ * evidence pool, catches up from peers that membership holds alive, and re-sends its
  * latest messages so that lost ones are recovered.
  */
 export class ValidatorNode {
@@ -85,9 +80,11 @@ export class ValidatorNode {
   private readonly judge: BlockJudge
   private readonly verify: VerifyVote
   private readonly blocks: BlockStore
+  private readonly extensions: VoteExtensions
+  private readonly catchUp: CatchUp
+  private readonly liveness: PeerLiveness
   private readonly mempool = new Mempool()
   private evidence: EvidencePool = emptyEvidencePool()
-  private sync: SyncState
   private readonly byzantine: ByzantineBehaviourOf | undefined
   private readonly peers: readonly string[]
   /** Work that must wait until the machine has finished the event it is processing. */
@@ -98,7 +95,8 @@ export class ValidatorNode {
   private heightStartedAt: number
   /** Proposals and votes for the height after the current one, replayed when this node gets there. */
   private early: Envelope[] = []
-  readonly figures = { height: 0, roundsAboveZero: 0, txs: 0, evidence: 0, slashes: 0, proposals: 0, invalidProposals: 0, syncedBlocks: 0 }
+  /** The chain's figures; `figures()` adds block sync's and membership's. */
+  private readonly counts = { height: 0, roundsAboveZero: 0, txs: 0, evidence: 0, slashes: 0, proposals: 0, invalidProposals: 0 }
 
   constructor(
     private readonly tk: ActorToolkit,
@@ -115,6 +113,7 @@ export class ValidatorNode {
       evidenceProblem: (ev) => this.evidenceProblem(ev),
     })
     this.blocks = new BlockStore(tk.store)
+    this.extensions = new VoteExtensions(chain, this.signer, identities, { chainId: params.chainId, enableHeight: params.voteExtensionsEnableHeight, selfAddress: this.self.address })
     this.peers = identities.all().map((v) => v.name).filter((name) => name !== tk.self.id)
     const behaviour = params.byzantine[tk.self.id]
     if (behaviour !== undefined) {
@@ -124,17 +123,32 @@ export class ValidatorNode {
       this.byzantine = new ByzantineBehaviourOf(behaviour, params.chainId, this.signer, [honest.slice(0, half), honest.slice(half)], accomplices)
     }
     this.replayStoredBlocks()
-    this.sync = initialSyncState(this.chain.height, { ...DEFAULT_SYNC_CONFIG, requestTimeout: SYNC_REQUEST_TIMEOUT })
+    this.catchUp = new CatchUp(tk, chain, this.blocks, {
+      chainId: params.chainId,
+      verify: this.verify,
+      extensionChecks: (height) => this.extensions.syncChecks(height),
+      isLive: (peer) => this.liveness.isLive(peer),
+      // Canonical encoding gives back exactly the bytes the block was decoded from.
+      apply: (block, commit) => this.commitBlock(block, encodeCanonical(block), commit, true),
+    })
+    this.liveness = new PeerLiveness(tk, params.membership, (peer, status) => this.peerStatusChanged(peer, status))
     this.machine = hostMachine(tendermintMachine, { chainId: params.chainId, address: this.self.address, timeouts: params.timeouts }, tk, (e) => this.intercept(e))
     this.heightStartedAt = tk.clock.now()
-    this.figures.height = this.chain.height
-    this.drive({ type: 'tendermint.new-height', now: tk.clock.now(), height: this.chain.height + 1, validators: this.chain.setAt(this.chain.height + 1)! })
-    tk.timers.set(GOSSIP_TIMER, params.gossipInterval)
-    tk.timers.set(EVIDENCE_TIMER, EVIDENCE_GOSSIP_INTERVAL)
+    this.counts.height = this.chain.height
+    const height = this.chain.height + 1
+    this.drive({ type: 'tendermint.new-height', now: tk.clock.now(), height, validators: this.chain.setAt(height)!, firstRound: this.signer.firstRoundAt(height) })
+    this.resumeVotes(height)
+    tk.timers.set(VALIDATOR_TIMER.gossip, params.gossipInterval)
+    tk.timers.set(VALIDATOR_TIMER.evidenceGossip, EVIDENCE_GOSSIP_INTERVAL)
   }
 
   private get self() {
     return this.identities.named(this.tk.self.id)!
+  }
+
+  /** The role's figures: the chain's, blocks synced from peers, and what membership thinks of the peers. */
+  figures(): Record<string, number> {
+    return { ...this.counts, syncedBlocks: this.catchUp.synced, ...this.liveness.figures() }
   }
 
   // --- inputs ---
@@ -150,21 +164,32 @@ export class ValidatorNode {
       case 'chain.evidence':
         return this.receiveEvidence(envelope.body)
       case 'chain.status':
-        return this.receiveStatus(envelope.from, (envelope.body as { height: number }).height)
+        return this.catchUp.peerAt(envelope.from, (envelope.body as { height: number }).height)
       case 'chain.get-blocks':
-        return this.serveBlocks(envelope)
+        return this.catchUp.serve(envelope)
     }
+    if (isMembershipKind(envelope.kind)) this.liveness.deliver(envelope)
   }
 
   onTimer(name: string, data: unknown): void {
-    if (name === GOSSIP_TIMER) return this.gossip()
-    if (name === EVIDENCE_TIMER) {
-      this.tk.timers.set(EVIDENCE_TIMER, EVIDENCE_GOSSIP_INTERVAL)
+    switch (timerOwner(name)) {
+      case 'membership':
+        return this.liveness.timer(name, data)
+      case 'consensus':
+        return this.drive({ type: 'timer', now: this.tk.clock.now(), name, data } as never)
+    }
+    if (name === VALIDATOR_TIMER.gossip) return this.gossip()
+    if (name === VALIDATOR_TIMER.evidenceGossip) {
+      this.tk.timers.set(VALIDATOR_TIMER.evidenceGossip, EVIDENCE_GOSSIP_INTERVAL)
       for (const ev of evidenceToGossip(this.evidence)) this.tk.transport.publish(EVIDENCE_TOPIC, 'chain.evidence', ev)
       return
     }
-    if (name.startsWith('validator.delayed:')) return this.sendNow(data as Outgoing)
-    this.drive({ type: 'timer', now: this.tk.clock.now(), name, data } as never)
+    if (name.startsWith(VALIDATOR_TIMER.delayedPrefix)) this.sendNow(data as Outgoing)
+  }
+
+  /** A peer membership declares dead is asked for no more blocks. */
+  private peerStatusChanged(peer: string, status: MemberStatus): void {
+    if (status === 'dead') this.catchUp.peerDead(peer)
   }
 
   // --- the machine and its effects ---
@@ -198,7 +223,7 @@ export class ValidatorNode {
         this.followUps.push(() => this.offerEvidence(effect.data as DuplicateVoteEvidence, true))
         return false
       case 'tendermint.round':
-        this.figures.roundsAboveZero += (effect.data as { round: number }).round > 0 ? 1 : 0
+        this.counts.roundsAboveZero += (effect.data as { round: number }).round > 0 ? 1 : 0
         return false
       default:
         return false
@@ -207,17 +232,33 @@ export class ValidatorNode {
 
   private castVote(vote: Vote): void {
     const signed = this.signer.vote(vote)
-    if (signed === undefined) return
+    if (signed !== undefined) this.sendOwnVote(signed)
+  }
+
+  /** Sends one of this node's signed votes (extended where the height needs it), keeps it for re-gossip, and counts it. */
+  private sendOwnVote(guarded: SignedVote): void {
+    const signed = this.extensions.extend(guarded)
     const outgoing = this.byzantine?.vote(signed) ?? [{ to: 'all', kind: 'tendermint.vote', body: signed } as const]
-    this.own.votes.set(`${vote.round}/${vote.type}`, outgoing)
+    this.own.votes.set(`${signed.round}/${signed.type}`, outgoing)
     for (const o of outgoing) this.send(o)
-    this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: this.tk.self.id, id: `self:${vote.type}:${vote.round}`, body: signed })
+    this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: this.tk.self.id, id: `self:${signed.type}:${signed.round}`, body: signed })
+  }
+
+  /**
+   * After a restart, the votes this node signed at `height` before it: counted again, so
+   * that a polka it was part of stays visible to it, and sent again to peers that missed
+   * them. Consensus starts in the round after the last one signed (`firstRoundAt`).
+   */
+  private resumeVotes(height: number): void {
+    const index = validatorIndex(this.chain.setAt(height)!, this.self.address)
+    if (index < 0) return
+    for (const vote of this.signer.votesSignedAt(height, { address: this.self.address, index })) this.sendOwnVote(vote)
   }
 
   private propose(proposal: Proposal): void {
     const signed = this.signer.proposal(proposal)
     if (signed === undefined) return
-    this.figures.proposals++
+    this.counts.proposals++
     const block = decodeBlockBytes(signed.block)
     let outgoing: Outgoing[] = [{ to: 'all', kind: 'tendermint.proposal', body: signed }]
     if (this.byzantine?.splitsProposals === true && block !== undefined) {
@@ -235,7 +276,7 @@ export class ValidatorNode {
   private send(outgoing: Outgoing): void {
     if (this.byzantine?.silent === true) return
     const delay = this.byzantine?.delay ?? 0
-    if (delay > 0) this.tk.timers.set(`validator.delayed:${outgoing.kind}:${(outgoing.body as { height: number }).height}:${(outgoing.body as { round: number }).round}:${this.tk.random.int(2 ** 30)}`, delay, outgoing)
+    if (delay > 0) this.tk.timers.set(`${VALIDATOR_TIMER.delayedPrefix}${outgoing.kind}:${(outgoing.body as { height: number }).height}:${(outgoing.body as { round: number }).round}:${this.tk.random.int(2 ** 30)}`, delay, outgoing)
     else this.sendNow(outgoing)
   }
 
@@ -255,9 +296,10 @@ export class ValidatorNode {
   }
 
   /**
-   * The LastCommit to put in block `height`: the precommits consensus collected (late ones
-   * included, which downtime accounting wants), or the stored commit when this node
-   * reached height − 1 by block sync and its consensus never saw those precommits.
+   * The commit of height − 1 to build block `height` on: the precommits consensus
+   * collected (late ones included, which downtime accounting wants), or the stored commit
+   * when this node reached height − 1 by block sync and its consensus never saw those
+   * precommits. Either keeps the precommits' vote extensions, for PrepareProposal.
    */
   private lastCommitFor(height: number, precommits: readonly SignedVote[]): Commit {
     const collected = makeCommit(height - 1, this.chain.commitRounds.get(height - 1)!, this.chain.blockIds.get(height - 1)!, precommits)
@@ -265,12 +307,15 @@ export class ValidatorNode {
     return this.blocks.load(height - 1)!.commit
   }
 
-  private buildBlockFor(height: number, lastCommit: Commit | null, candidates: readonly Tx[]): { blockId: string; block: Uint8Array; blockTime: number } {
+  /** A block on top of `extendedCommit` (the previous height's, with its vote extensions): PrepareProposal picks its transactions. */
+  private buildBlockFor(height: number, extendedCommit: Commit | null, candidates: readonly Tx[]): { blockId: string; block: Uint8Array; blockTime: number } {
     const lastValidators = this.chain.setAt(height - 1) ?? null
+    const lastCommit = extendedCommit === null ? null : withoutExtensions(extendedCommit)
     const time = expectedBlockTime(lastCommit, lastValidators, this.params.genesisTime) ?? this.params.genesisTime
     const evidence = pendingEvidence(this.evidence, this.evidence.params.maxBytes)
     const draft = { header: { height, time, proposerAddress: this.self.address }, lastCommit, evidence }
-    const txs = this.chain.app.prepareProposal(this.chain.appState, candidates, blockInfoOf(draft, lastValidators, this.chain.pubKeyOf))
+    const info = { ...blockInfoOf(draft, lastValidators, this.chain.pubKeyOf), localLastCommit: this.extensions.localLastCommit(extendedCommit) }
+    const txs = this.chain.app.prepareProposal(this.chain.appState, candidates, info)
     const block = buildBlock({
       chainId: this.params.chainId,
       height,
@@ -306,6 +351,12 @@ export class ValidatorNode {
       this.tk.metrics.count('validator.bad-signatures')
       return
     }
+    const problem = this.extensions.problem(vote)
+    if (problem !== undefined) {
+      this.tk.metrics.count('validator.invalid-vote-extensions')
+      this.tk.log.log('info', `dropping ${vote.type} ${vote.height}/${vote.round} of ${vote.validatorAddress}: ${problem}`)
+      return
+    }
     this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: envelope.from, id: envelope.id, body: vote })
   }
 
@@ -320,10 +371,10 @@ export class ValidatorNode {
     for (const o of this.byzantine?.observeProposal(proposal, this.params.byzantine[identity.name] !== undefined) ?? []) this.send(o)
     const block = decodeBlockBytes(proposal.block)
     // A proposal for a later height says its proposer has committed the one before: catch up now.
-    if (block !== undefined && proposal.height > this.chain.height + 1) this.receiveStatus(identity.name, proposal.height - 1)
+    if (block !== undefined && proposal.height > this.chain.height + 1) this.catchUp.peerAt(identity.name, proposal.height - 1)
     const problem = block === undefined ? 'the block does not decode' : this.judgeProposal(proposal, block)
     if (problem !== undefined) {
-      this.figures.invalidProposals++
+      this.counts.invalidProposals++
       this.tk.log.log('info', `rejecting proposal ${proposal.height}/${proposal.round} from ${identity.name}: ${problem}`)
     }
     this.drive({ type: 'tendermint.proposal', now: this.tk.clock.now(), from: envelope.from, id: envelope.id, body: proposal, valid: problem === undefined, blockTime: block?.header.time ?? 0 })
@@ -356,7 +407,7 @@ export class ValidatorNode {
     this.mempool.removeCommitted(block.txs)
     this.mempool.recheck((tx) => this.chain.app.checkTx(this.chain.appState, tx))
     this.evidence = pruneEvidence(markCommitted(this.evidence, block.evidence), { height, time: block.header.time }).pool
-    this.sync = advanceTo(this.sync, height)
+    this.catchUp.committed(height)
     this.account(block, result.events)
     const nameOf = (address: string) => this.identities.withAddress(address)?.name ?? address
     this.tk.reports.report(COMMITTED, {
@@ -402,10 +453,10 @@ export class ValidatorNode {
 
   /** The chain-level figures, counted alike for blocks committed live and blocks replayed at start. */
   private account(block: Block, events: readonly { readonly event: string }[]): void {
-    this.figures.height = block.header.height
-    this.figures.txs += block.txs.length
-    this.figures.evidence += block.evidence.length
-    this.figures.slashes += events.filter((e) => e.event === 'staking.slashed').length
+    this.counts.height = block.header.height
+    this.counts.txs += block.txs.length
+    this.counts.evidence += block.evidence.length
+    this.counts.slashes += events.filter((e) => e.event === 'staking.slashed').length
   }
 
   // --- mempool and evidence ---
@@ -439,72 +490,10 @@ export class ValidatorNode {
   // --- gossip and catching up ---
 
   private gossip(): void {
-    this.tk.timers.set(GOSSIP_TIMER, this.params.gossipInterval)
+    this.tk.timers.set(VALIDATOR_TIMER.gossip, this.params.gossipInterval)
     this.tk.transport.publish(CHAIN_STATUS_TOPIC, 'chain.status', { height: this.chain.height })
     for (const o of this.own.proposal ?? []) this.send(o)
     for (const outgoing of this.own.votes.values()) for (const o of outgoing) this.send(o)
-    this.requestMissingBlocks()
-  }
-
-  private receiveStatus(peer: string, height: number): void {
-    this.sync = peerStatus(this.sync, peer, height)
-    // A peer two heights ahead means consensus alone will not bring this node there.
-    if (height > this.chain.height + 1) this.requestMissingBlocks()
-  }
-
-  private requestMissingBlocks(): void {
-    const { state, requests } = planRequests(this.sync, this.tk.clock.now())
-    this.sync = state
-    for (const request of requests) {
-      this.tk.transport.request(request.peer, 'chain.get-blocks', { from: request.from, max: request.max }, SYNC_REQUEST_TIMEOUT, (outcome) => {
-        if (!outcome.ok) return this.requestMissingBlocks()
-        this.receiveSyncedBlocks(request.peer, outcome.reply.body as Blocks)
-      })
-    }
-  }
-
-  private receiveSyncedBlocks(peer: string, reply: Blocks): void {
-    const decoded = reply.blocks.flatMap((b) => {
-      const block = decodeBlockBytes(b.block)
-      return block === undefined ? [] : [{ block, commit: b.commit }]
-    })
-    this.sync = receiveBlocks(this.sync, peer, decoded).state
-    for (;;) {
-      const next = nextBlock(this.sync, (block, commit) => {
-        const height = block.header.height
-        if (height !== this.chain.height + 1) return `height ${height} is not next`
-        const problem = checkSyncedBlock(block, commit, {
-          chainId: this.params.chainId,
-          height,
-          validators: this.chain.setAt(height)!,
-          verify: this.verify,
-          lastBlockId: height === 1 ? null : this.chain.blockIds.get(height - 1)!,
-        })
-        if (problem !== undefined) return problem
-        // The +2/3 that signed it agree on this state: a mismatch means this node diverged.
-        if (block.header.appHash !== this.chain.appHash) throw new Error(`application state diverged at height ${height - 1}: peers' appHash ${block.header.appHash}, ours ${this.chain.appHash}`)
-        return undefined
-      })
-      this.sync = next.state
-      if (next.outcome === 'rejected') this.tk.log.log('warn', `block ${next.height} from ${next.peer} rejected: ${next.reason}`)
-      if (next.outcome !== 'apply') return
-      this.figures.syncedBlocks++
-      // Canonical encoding gives back exactly the bytes the block was decoded from.
-      this.commitBlock(next.block.block, encodeCanonical(next.block.block), next.block.commit, true)
-    }
-  }
-
-  private serveBlocks(request: Envelope): void {
-    const { from, max } = request.body as { from: number; max: number }
-    const blocks = []
-    let size = 0
-    for (let h = from; h < from + max && h <= this.chain.height; h++) {
-      const stored = this.blocks.load(h)
-      if (stored === undefined) break
-      size += stored.block.length
-      if (size > MAX_BLOCK_MESSAGE_BYTES / 2) break
-      blocks.push(stored)
-    }
-    this.tk.transport.reply(request, 'chain.blocks', { blocks })
+    this.catchUp.requestMissing()
   }
 }

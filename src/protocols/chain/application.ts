@@ -44,6 +44,18 @@ export interface VoteInfo {
   readonly signed: boolean
 }
 
+/** One validator's part in the previous height's commit as the proposer collected it (ABCI `ExtendedVoteInfo`). */
+export interface ExtendedVoteInfo extends VoteInfo {
+  /** Its vote extension: empty unless `signed` at a height with vote extensions enabled. */
+  readonly extension: Uint8Array
+}
+
+/** ABCI `ExtendedCommitInfo`: the round that decided, and every validator of that height in index order. */
+export interface ExtendedCommitInfo {
+  readonly round: number
+  readonly votes: readonly ExtendedVoteInfo[]
+}
+
 /** ABCI `Misbehavior`: evidence committed in this block. */
 export interface Misbehavior {
   readonly type: 'duplicate-vote'
@@ -61,6 +73,18 @@ export interface BlockInfo {
   /** The previous height's validators and who signed its commit (empty at height 1). */
   readonly lastCommit: readonly VoteInfo[]
   readonly misbehavior: readonly Misbehavior[]
+}
+
+/** What PrepareProposal hears: the block's info, and the previous height's extended commit. */
+export interface PrepareProposalInfo extends BlockInfo {
+  /**
+   * ABCI `local_last_commit`: the precommits this proposer collected for the previous
+   * height, with their vote extensions — unlike `lastCommit`, which is the block's and
+   * carries none (round 0 and no votes at height 1). The validator always passes it; it
+   * is optional so that a caller holding only a BlockInfo (a tool, a test) can still
+   * call an application.
+   */
+  readonly localLastCommit?: ExtendedCommitInfo
 }
 
 export interface TxResult {
@@ -84,13 +108,17 @@ export interface Application<S> {
   init(genesis: Genesis): S
   /** Mempool admission: cheap, stateless-ish validity. */
   checkTx(state: S, tx: Tx): TxResult
-  /** The proposer picks and orders transactions for its block. */
-  prepareProposal(state: S, txs: readonly Tx[], info: BlockInfo): readonly Tx[]
+  /** The proposer picks and orders transactions for its block (and may use the vote extensions of the previous height). */
+  prepareProposal(state: S, txs: readonly Tx[], info: PrepareProposalInfo): readonly Tx[]
   /** Every validator judges a proposed block's transactions (REJECT ⇒ prevote nil). */
   processProposal(state: S, txs: readonly Tx[], info: BlockInfo): boolean
-  /** Data a validator attaches to its non-nil precommit (may differ per validator). */
+  /**
+   * Data a validator attaches to its precommit for `blockId` (may differ per validator),
+   * at heights with vote extensions enabled; the next proposer sees it in
+   * `localLastCommit`.
+   */
   extendVote(state: S, height: number, blockId: string): Uint8Array
-  /** Deterministic check of a peer's extension; REJECT drops the vote. */
+  /** Deterministic check of a peer's extension to its precommit for the current height; REJECT drops the vote. */
   verifyVoteExtension(state: S, height: number, blockId: string, extension: Uint8Array): boolean
   finalizeBlock(state: S, txs: readonly Tx[], info: BlockInfo): FinalizeResult<S>
   /** A digest of the state, carried in the next block header. */

@@ -1,6 +1,6 @@
 import { decode } from 'cborg'
 import { canonicalBytes, canonicalHash } from '../../shared/canonicalHash.ts'
-import type { Application, BlockInfo, FinalizeResult, Tx, TxResult, ValidatorUpdate } from './application.ts'
+import type { Application, BlockInfo, FinalizeResult, PrepareProposalInfo, Tx, TxResult, ValidatorUpdate } from './application.ts'
 import { txPrefix } from './tx.ts'
 
 /** The combined state: each application's own state under its name. */
@@ -38,7 +38,10 @@ export const composeApps = (apps: readonly AnyApplication[]): Application<Compos
       return app === undefined ? unknown(tx) : app.checkTx(stateOf(state, app), tx)
     },
     // Each application picks among its own transactions; its picks come out in application order.
-    prepareProposal: (state, txs, info) => apps.flatMap((app) => [...app.prepareProposal(stateOf(state, app), txsOf(txs, app), info)]),
+    prepareProposal: (state, txs, info) => {
+      const infoFor = ownExtensions(info)
+      return apps.flatMap((app) => [...app.prepareProposal(stateOf(state, app), txsOf(txs, app), infoFor(app.name))])
+    },
     processProposal: (state, txs, info) =>
       txs.every((tx) => byName.has(txPrefix(tx))) && apps.every((app) => app.processProposal(stateOf(state, app), txsOf(txs, app), info)),
     extendVote: (state, height, blockId) => {
@@ -56,6 +59,23 @@ export const composeApps = (apps: readonly AnyApplication[]): Application<Compos
     finalizeBlock: (state, txs, info) => finalizeAll(apps, state, txs, info, unknown),
     appHash: (state) => canonicalHash(Object.fromEntries(apps.map((app) => [app.name, app.appHash(stateOf(state, app))]))),
   }
+}
+
+const NO_EXTENSION = new Uint8Array()
+
+/**
+ * The PrepareProposal info each application gets: every vote extension of the previous
+ * height cut down to that application's own part, as `extendVote` made it. A part that
+ * is missing or does not decode (a late precommit is only signature-checked) is empty.
+ */
+const ownExtensions = (info: PrepareProposalInfo): ((name: string) => PrepareProposalInfo) => {
+  const local = info.localLastCommit
+  if (local === undefined || local.votes.every((v) => v.extension.length === 0)) return () => info
+  const parts = local.votes.map((v) => (v.extension.length === 0 ? undefined : decodeExtensions(v.extension)))
+  return (name) => ({
+    ...info,
+    localLastCommit: { round: local.round, votes: local.votes.map((v, i) => ({ ...v, extension: parts[i]?.[name] ?? NO_EXTENSION })) },
+  })
 }
 
 /** A combined extension is a CBOR map of application name to its (non-empty) extension. */

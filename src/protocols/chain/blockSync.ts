@@ -10,7 +10,8 @@ import { MAX_BLOCKS_PER_MESSAGE } from './messages.ts'
  * with it verifies against the validator set of its height.
  *
  * Every height is asked of one peer at a time; a request not answered in time is dropped
- * and its heights are asked again, of the next peer in turn.
+ * and its heights are asked again, of the next peer in turn. Peers the host's membership
+ * holds alive are asked first; a peer it declares dead is `removePeer`d.
  */
 
 export interface SyncConfig {
@@ -87,11 +88,13 @@ export const isCaughtUp = (state: SyncState): boolean => state.height >= syncTar
 /**
  * Gives up requests older than the timeout, then plans new ones for the lowest heights
  * nobody is asked for and nothing arrived for, one peer after another among those that
- * reported the height. The caller sends `requests` as `chain.get-blocks`.
+ * reported the height — among those `isLive` accepts, when any of them does. The caller
+ * sends `requests` as `chain.get-blocks`.
  */
 export const planRequests = (
   state: SyncState,
   now: number,
+  isLive: (peer: string) => boolean = () => true,
 ): { readonly state: SyncState; readonly requests: BlockRequest[]; readonly timedOut: BlockRequest[] } => {
   const { maxRequests, blocksPerRequest, requestTimeout } = state.config
   const timedOut = state.requests.filter((r) => now - r.sentAt >= requestTimeout)
@@ -104,7 +107,7 @@ export const planRequests = (
   while (requests.length < maxRequests) {
     while (from <= target && covered(from)) from++
     if (from > target) break
-    const peer = nextPeer(state.peers, from, lastPeer)!
+    const peer = nextPeer(state.peers, from, lastPeer, isLive)!
     const peerHeight = state.peers.get(peer)!
     let to = from
     while (to + 1 <= peerHeight && to + 1 < from + blocksPerRequest && !covered(to + 1)) to++
@@ -117,10 +120,16 @@ export const planRequests = (
   return { state: { ...state, requests, lastPeer }, requests: planned, timedOut }
 }
 
-/** Round robin in name order over the peers that have `height`, starting after `after`. */
-const nextPeer = (peers: ReadonlyMap<string, number>, height: number, after: string | undefined): string | undefined => {
+/**
+ * Round robin in name order over the peers that have `height`, starting after `after`:
+ * over the live ones among them if there are any. The others stay a last resort rather
+ * than none, since membership learns last that a peer came back (a healed partition).
+ */
+const nextPeer = (peers: ReadonlyMap<string, number>, height: number, after: string | undefined, isLive: (peer: string) => boolean): string | undefined => {
   const able = [...peers].filter(([, h]) => h >= height).map(([name]) => name).sort()
-  return able.find((name) => after === undefined || name > after) ?? able[0]
+  const live = able.filter(isLive)
+  const candidates = live.length > 0 ? live : able
+  return candidates.find((name) => after === undefined || name > after) ?? candidates[0]
 }
 
 /**

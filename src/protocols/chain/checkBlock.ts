@@ -4,6 +4,7 @@ import { blockIdOf, contentsMismatch, validatorSetHash, type Block } from './blo
 import { expectedBlockTime } from './blockTime.ts'
 import { verifyCommit, type Commit } from './commit.ts'
 import { evidenceId } from './evidence.ts'
+import { commitExtensionsProblem, type ExtensionChecks } from './extendedCommit.ts'
 import type { VerifyVote } from './voteSignature.ts'
 
 /** What a validator knows about the height a proposed block is for. */
@@ -77,6 +78,8 @@ const lastCommitProblem = (lastCommit: Commit | null, expect: ChainExpectations)
   if (expect.lastValidators === null) return `the validator set of height ${expect.height - 1} is not known`
   if (lastCommit.height !== expect.height - 1) return `lastCommit is for height ${lastCommit.height}, expected ${expect.height - 1}`
   if (lastCommit.blockId !== expect.lastBlockId) return 'lastCommit is for another block'
+  // As CometBFT's Commit, a block's carries no extensions: they are for the proposer only.
+  if (lastCommit.signatures.some((v) => v.extension !== undefined || v.extensionSig !== undefined)) return 'lastCommit carries vote extensions'
   const problem = verifyCommit(lastCommit, expect.lastValidators, expect.chainId, expect.verify)
   return problem === undefined ? undefined : `lastCommit: ${problem}`
 }
@@ -108,12 +111,15 @@ export interface SyncExpectations {
   readonly lastBlockId: string | null
   readonly validators: ValidatorSet
   readonly verify: VerifyVote
+  /** Given when vote extensions are enabled at this height: the commit must carry them, signed and accepted. */
+  readonly extensions?: ExtensionChecks | undefined
 }
 
 /**
  * Why a block fetched while catching up must not be applied, or undefined (CometBFT
- * blocksync): the commit that comes with it proves it under the set of its height, it
- * links to the last applied block, and its contents match its header. The block's own
+ * blocksync): the commit that comes with it proves it under the set of its height (with
+ * the vote extensions the height requires, which this node needs to propose the next
+ * one), it links to the last applied block, and its contents match its header. The block's own
  * header checks were done by the +2/3 that signed it. Comparing the app hash is left to
  * the host: a mismatch there means this node diverged, not that the peer lied.
  */
@@ -126,5 +132,9 @@ export const checkSyncedBlock = (block: Block, commit: Commit, expect: SyncExpec
   if (header.lastBlockId !== expect.lastBlockId) return `lastBlockId ${header.lastBlockId}, expected ${expect.lastBlockId}`
   if (header.validatorsHash !== validatorSetHash(expect.validators.validators)) return 'validatorsHash is not the set of this height'
   if (commit.blockId !== blockIdOf(block)) return 'the commit is for another block'
-  return contentsMismatch(block) ?? verifyCommit(commit, expect.validators, expect.chainId, expect.verify)
+  return (
+    contentsMismatch(block) ??
+    verifyCommit(commit, expect.validators, expect.chainId, expect.verify) ??
+    commitExtensionsProblem(commit, expect.chainId, expect.extensions)
+  )
 }

@@ -12,7 +12,10 @@ export const MAX_COMMIT_SIGNATURES = 10_000
 /**
  * The proof that a block was decided (CometBFT `Commit`): the precommits of the deciding
  * round, in validator-index order. Precommits for nil stay in (they count for the next
- * block's BFT time, as in CometBFT); precommits for any other block are left out.
+ * block's BFT time, as in CometBFT); precommits for any other block are left out. The
+ * commit a validator stores and serves to nodes catching up keeps the precommits' vote
+ * extensions (CometBFT's `ExtendedCommit`, see extendedCommit.ts); the one inside a
+ * block has none.
  */
 export const CommitSchema = Schema.Struct({
   height: Height,

@@ -75,6 +75,8 @@ export const checkDuplicateVoteEvidence = (evidence: DuplicateVoteEvidence, cont
   if (a.validatorAddress !== b.validatorAddress) return 'the votes are from different validators'
   if (a.height !== b.height || a.round !== b.round || a.type !== b.type) return 'the votes are for different height, round or type'
   if (a.blockId === b.blockId) return 'the votes are for the same block'
+  // Without them, the same double sign makes one piece of evidence (see duplicateVoteEvidence).
+  if (a.extension !== undefined || b.extension !== undefined) return 'the votes carry vote extensions'
   // Canonical order makes the same two votes one piece of evidence (one id).
   if (!(blockKey(a.blockId) < blockKey(b.blockId))) return 'the votes are not in canonical order'
   const validator = context.validators.validators.find((v) => v.address === a.validatorAddress)

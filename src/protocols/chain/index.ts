@@ -7,15 +7,16 @@
  *
  * What the host (the validator actor) does with it, per height H:
  * - proposing: `reap` the mempool, `pendingEvidence`, `makeCommit` from the
- *   need-proposal's lastCommit, `expectedBlockTime`, `blockInfoOf` → PrepareProposal →
- *   `buildBlock` → `blockIdOf`;
+ *   need-proposal's lastCommit, `expectedBlockTime`, `blockInfoOf` with
+ *   `extendedCommitInfo` → PrepareProposal → `buildBlock` (the commit
+ *   `withoutExtensions`) → `blockIdOf`;
  * - judging a proposal: `decodeBlock` → `checkBlock` → ProcessProposal (or, to reuse
  *   the verdict across rounds, `proposerProblem` and `checkBlockContents` apart);
  * - committing: FinalizeBlock with `blockInfoOf`, then `removeCommitted` + `recheck` on
  *   the mempool, `markCommitted` + `pruneEvidence` on the evidence pool;
  * - behind its peers: `chain.status` → `peerStatus`, `planRequests` → `chain.get-blocks`,
  *   `chain.blocks` → `receiveBlocks`, then `nextBlock` with `checkSyncedBlock` until
- *   waiting.
+ *   waiting. `planRequests` prefers the peers membership holds alive.
  */
 
 export type * from './application.ts'
@@ -65,6 +66,13 @@ export {
 } from './checkBlock.ts'
 export { commitInfo, CommitSchema, makeCommit, MAX_COMMIT_SIGNATURES, verifyCommit, type Commit } from './commit.ts'
 export {
+  commitExtensionsProblem,
+  extendedCommitInfo,
+  voteExtensionProblem,
+  withoutExtensions,
+  type ExtensionChecks,
+} from './extendedCommit.ts'
+export {
   checkDuplicateVoteEvidence,
   DEFAULT_EVIDENCE_PARAMS,
   DuplicateVoteEvidenceSchema,
@@ -99,5 +107,5 @@ export {
   MEMPOOL_TOPIC,
 } from './messages.ts'
 export { txFacts, txHash, txPrefix, TxSchema, type TxFacts } from './tx.ts'
-export { voteSignatureValid, type VerifyVote } from './voteSignature.ts'
+export { extensionSignatureValid, voteSignatureValid, type VerifyExtension, type VerifyVote } from './voteSignature.ts'
 export { BigIntFromWire, WireBigInt } from './wireSchemas.ts'

@@ -1,5 +1,5 @@
 import type { SignedVote } from '../tendermint/messages.ts'
-import { voteSignDocument, type VoteSignDocument } from '../tendermint/signDocuments.ts'
+import { voteExtensionSignDocument, voteSignDocument, type VoteExtensionSignDocument, type VoteSignDocument } from '../tendermint/signDocuments.ts'
 
 /**
  * The host's signature check, injected so that this layer stays pure: it encodes
@@ -10,3 +10,12 @@ export type VerifyVote = (validatorAddress: string, document: VoteSignDocument, 
 
 export const voteSignatureValid = (chainId: string, vote: SignedVote, verify: VerifyVote): boolean =>
   verify(vote.validatorAddress, voteSignDocument(chainId, vote), vote.sig)
+
+/** The same for a vote extension's signature, over the canonical encoding of its document. */
+export type VerifyExtension = (validatorAddress: string, document: VoteExtensionSignDocument, sig: Uint8Array) => boolean
+
+/** Whether a vote's extension is signed by its validator; false for a vote without one. */
+export const extensionSignatureValid = (chainId: string, vote: SignedVote, verify: VerifyExtension): boolean =>
+  vote.extension !== undefined &&
+  vote.extensionSig !== undefined &&
+  verify(vote.validatorAddress, voteExtensionSignDocument(chainId, { height: vote.height, round: vote.round, extension: vote.extension }), vote.extensionSig)

@@ -14,6 +14,14 @@ export interface NewHeightEvent {
   readonly now: number
   readonly height: number
   readonly validators: ValidatorSet
+  /**
+   * The round to start in, 0 when absent. A validator restarting in a height it already
+   * signed in starts after the last round it signed in: its guard refuses it that
+   * round's messages again (it has no log to return to the step it was in), and the
+   * others, stuck without it when it holds more than a third, follow it by the round
+   * skip (L55).
+   */
+  readonly firstRound?: number
 }
 
 /** A signature-checked vote, from a peer or this node's own (the host feeds back what it signed). */

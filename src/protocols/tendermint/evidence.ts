@@ -1,4 +1,5 @@
 import type { SignedVote } from './messages.ts'
+import { withoutExtension } from './voteExtensions.ts'
 import { blockKey } from './voteSet.ts'
 
 /**
@@ -17,7 +18,9 @@ export interface DuplicateVoteEvidence {
 
 /**
  * Orders the votes canonically, by block id with nil first (CometBFT compares
- * `BlockID.Key()`), so that the same two votes always make the same evidence.
+ * `BlockID.Key()`), and leaves their extensions out (the double sign is in the signed
+ * votes; an extension is signed apart and a byzantine validator may send the same vote
+ * with several), so that the same two votes always make the same evidence.
  */
 export const duplicateVoteEvidence = (
   vote1: SignedVote,
@@ -26,6 +29,6 @@ export const duplicateVoteEvidence = (
   totalVotingPower: bigint,
   timestamp: number,
 ): DuplicateVoteEvidence => {
-  const [voteA, voteB] = blockKey(vote1.blockId) < blockKey(vote2.blockId) ? [vote1, vote2] : [vote2, vote1]
-  return { voteA, voteB, totalVotingPower, validatorPower, timestamp }
+  const [a, b] = blockKey(vote1.blockId) < blockKey(vote2.blockId) ? [vote1, vote2] : [vote2, vote1]
+  return { voteA: withoutExtension(a), voteB: withoutExtension(b), totalVotingPower, validatorPower, timestamp }
 }

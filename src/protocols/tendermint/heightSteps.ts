@@ -53,7 +53,7 @@ export const enterHeight = (ctx: ConsensusContext, event: NewHeightEvent): Outco
   const next: ConsensusContext = {
     ...ctx,
     height: event.height,
-    round: 0,
+    round: event.firstRound ?? 0,
     validators: event.validators,
     schedule: proposerSchedule(event.validators),
     votes: emptyHeightVotes(event.height, event.validators.totalPower),

@@ -12,10 +12,19 @@
  *   genesis set from `newValidatorSet`, then each height's `nextHeightValidatorSet`
  *   (application updates of height H take effect at H + 2, as in CometBFT). A height
  *   above the current one abandons the current height (catch-up); others are ignored.
+ *   `firstRound` (default 0): after a restart, one past the last round the durable sign
+ *   state shows this node signed in at that height.
  * - `tendermint.vote` — a `SignedVote` whose schema and signature the host checked
  *   (ed25519 over the canonical encoding of `voteSignDocument(chainId, vote)`, with the
  *   key of `validatorAddress`). Also this node's own votes: the host feeds back what it
- *   signed, so the machine counts only votes that were really signed and sent.
+ *   signed, so the machine counts only votes that were really signed and sent — after a
+ *   restart, also those it had signed at that height before. Where
+ *   vote extensions are enabled (`extensionsEnabled`), a precommit for a block carries
+ *   one: the host adds this node's (ABCI ExtendVote, signed over
+ *   `voteExtensionSignDocument`) and feeds a peer's precommit only once
+ *   `extensionPresenceProblem` finds nothing, its extension signature verifies and ABCI
+ *   VerifyVoteExtension accepts it (on the state it extended). The machine keeps votes as
+ *   they came, so the commit and the next height's lastCommit carry the extensions.
  * - `tendermint.proposal` — a `SignedProposal`, signature checked against
  *   `proposerAddress`, plus `valid` (the block decodes, hashes to `blockId`, passes the
  *   header checks and ABCI ProcessProposal) and `blockTime` (its header time). The
@@ -35,7 +44,9 @@
  * - `report` `tendermint.round {height, round, proposer}` — a round started.
  * - `report` `tendermint.need-proposal {height, round, lastCommit}` — this node proposes
  *   and has no valid value: run PrepareProposal on top of `lastCommit` (the previous
- *   height's precommits, validator-index order) and answer `tendermint.proposal-value`.
+ *   height's precommits, validator-index order, with their extensions: the ABCI
+ *   local_last_commit; the block's LastCommit holds them `withoutExtension`) and answer
+ *   `tendermint.proposal-value`.
  * - `report` `tendermint.vote-signed {height, round, type, blockId}` — the vote this node
  *   asks to be signed (next to its `publish`).
  * - `report` `tendermint.commit {height, round, blockId, block, blockTime, commit}` — the
@@ -47,7 +58,9 @@
  *   `tendermint.proposals.unwanted-round` — inputs dropped.
  *
  * The machine keeps no log of its own: after a restart the host starts it again at the
- * height it knows, and the durable sign state keeps it from contradicting what it signed.
+ * height it knows, in the round after the last one it signed in, feeds back the votes it
+ * had signed at that height, and the durable sign state keeps it from contradicting what
+ * it signed.
  */
 
 export { MIN_TIME_STEP, medianTime, voteTimestamp, weightedMedian, type WeightedTime } from './bftTime.ts'
@@ -64,11 +77,18 @@ export {
 export { duplicateVoteEvidence, type DuplicateVoteEvidence } from './evidence.ts'
 export { newValidatorSet, nextHeightValidatorSet } from './heightValidators.ts'
 export { tendermintMachine, type TendermintMachine } from './machine.ts'
-export { SignedProposal, SignedVote, tendermintKinds, VoteType, type Proposal, type Vote } from './messages.ts'
+export { MAX_VOTE_EXTENSION_BYTES, SignedProposal, SignedVote, tendermintKinds, VoteType, type Proposal, type Vote } from './messages.ts'
 export { checkSign, INITIAL_SIGN_STATE, type LastSignState, type SignCheck, type SignStep } from './privval.ts'
 export { incrementProposerPriority, proposerOf, proposerSchedule, scheduleThrough, type ProposerSchedule } from './proposerSelection.ts'
 export { CONSENSUS_TOPIC } from './roundSteps.ts'
-export { proposalSignDocument, voteSignDocument, type ProposalSignDocument, type VoteSignDocument } from './signDocuments.ts'
+export {
+  proposalSignDocument,
+  voteExtensionSignDocument,
+  voteSignDocument,
+  type ProposalSignDocument,
+  type VoteExtensionSignDocument,
+  type VoteSignDocument,
+} from './signDocuments.ts'
 export { DEFAULT_TIMEOUTS, timeoutPrecommit, timeoutPrevote, timeoutPropose, type TimeoutConfig } from './timeouts.ts'
 export {
   EMPTY_VALIDATOR_SET,
@@ -81,6 +101,7 @@ export {
   type ValidatorSet,
   type ValidatorUpdate,
 } from './validatorSet.ts'
+export { extensionPresenceProblem, extensionsEnabled, extensionWanted, withoutExtension } from './voteExtensions.ts'
 export {
   addVote,
   emptyVoteSet,

@@ -22,6 +22,7 @@ import {
 } from './roundSteps.ts'
 import {
   decisionReady,
+  firstRoundDue,
   isTimerOf,
   polkaForNil,
   polkaForProposal,
@@ -29,7 +30,6 @@ import {
   prevoteOnProposal,
   prevoteTimeoutDue,
   roundToSkipTo,
-  roundZeroDue,
 } from './rules.ts'
 
 /**
@@ -76,7 +76,7 @@ export const tendermintMachine = setup({
     voteIsQuiet: ({ context, event }) => voteOutcome(context, event as VoteEvent).effects.length === 0,
     canDecide: ({ context }) => decisionReady(context) !== undefined,
     canSkipRound: ({ context }) => roundToSkipTo(context) !== undefined,
-    roundZeroDue: ({ context, event }) => roundZeroDue(context, event.now),
+    firstRoundDue: ({ context, event }) => firstRoundDue(context, event.now),
     canPrevoteOnProposal: ({ context }) => prevoteOnProposal(context) !== undefined,
     prevoteTimeoutDue: ({ context }) => prevoteTimeoutDue(context),
     polkaForProposal: ({ context }) => polkaForProposal(context) !== undefined,
@@ -95,7 +95,8 @@ export const tendermintMachine = setup({
     countQuietVote: assign(({ context, event }) => voteOutcome(context, event as VoteEvent).context),
     receiveProposal: run((ctx, event) => receiveProposal(ctx, event as ProposalEvent)),
     proposeValue: run((ctx, event) => proposeValue(ctx, event as ProposalValueEvent)),
-    startRoundZero: run((ctx, event) => startRound(ctx, 0, event.now)),
+    // The round enterHeight set: 0, or the one a restarted validator resumes in.
+    startFirstRound: run((ctx, event) => startRound(ctx, ctx.round, event.now)),
     startNextRound: run((ctx, event) => startRound(ctx, ctx.round + 1, event.now)),
     skipRound: run((ctx, event) => startRound(ctx, roundToSkipTo(ctx)!, event.now)),
     decide: run((ctx, event) => decide(ctx, decisionReady(ctx)!, event.now)),
@@ -122,9 +123,9 @@ export const tendermintMachine = setup({
       always: [
         { guard: 'canDecide', target: 'commit', actions: 'decide' },
         { guard: 'canSkipRound', target: 'inRound', actions: 'skipRound' },
-        { guard: 'roundZeroDue', target: 'inRound', actions: 'startRoundZero' },
+        { guard: 'firstRoundDue', target: 'inRound', actions: 'startFirstRound' },
       ],
-      on: { timer: { guard: 'timeoutCommitFired', target: 'inRound', actions: 'startRoundZero' } },
+      on: { timer: { guard: 'timeoutCommitFired', target: 'inRound', actions: 'startFirstRound' } },
     },
     inRound: {
       initial: 'propose',

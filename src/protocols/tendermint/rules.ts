@@ -109,5 +109,5 @@ export const isTimerOf = (ctx: ConsensusContext, event: TimerEvent, name: string
   return data.height === ctx.height && data.round === round
 }
 
-/** Round 0 of the height may start: timeout_commit is over. */
-export const roundZeroDue = (ctx: ConsensusContext, now: number): boolean => now >= ctx.startAt
+/** The first round of the height may start: timeout_commit is over. */
+export const firstRoundDue = (ctx: ConsensusContext, now: number): boolean => now >= ctx.startAt

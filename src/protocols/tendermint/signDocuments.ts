@@ -26,6 +26,18 @@ export interface ProposalSignDocument {
   readonly timestamp: number
 }
 
+/**
+ * What a validator signs for its vote extension (CometBFT `CanonicalVoteExtension`): the
+ * extension bound to the chain, height and round — not to the block, which the vote's own
+ * signature covers.
+ */
+export interface VoteExtensionSignDocument {
+  readonly chainId: string
+  readonly height: number
+  readonly round: number
+  readonly extension: Uint8Array
+}
+
 export const voteSignDocument = (chainId: string, vote: Vote): VoteSignDocument => ({
   chainId,
   type: vote.type,
@@ -44,3 +56,8 @@ export const proposalSignDocument = (chainId: string, proposal: Proposal): Propo
   blockId: proposal.blockId,
   timestamp: proposal.timestamp,
 })
+
+export const voteExtensionSignDocument = (
+  chainId: string,
+  vote: { readonly height: number; readonly round: number; readonly extension: Uint8Array },
+): VoteExtensionSignDocument => ({ chainId, height: vote.height, round: vote.round, extension: vote.extension })

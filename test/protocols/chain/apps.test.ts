@@ -78,6 +78,30 @@ describe('composeApps', () => {
     expect(app.verifyVoteExtension(state, 1, 'id', composeApps([counter('a')]).extendVote({ a: state['a'] }, 1, 'id'))).toBe(false)
   })
 
+  test('PrepareProposal hands each application its own part of the previous height’s vote extensions', () => {
+    const seen: Record<string, string[]> = {}
+    const recorder = (name: string): ReturnType<typeof counter> => ({
+      ...counter(name),
+      prepareProposal: (_s, txs, { localLastCommit }) => {
+        seen[name] = (localLastCommit?.votes ?? []).map((v) => `${v.pubKey}:${Buffer.from(v.extension).toString()}`)
+        return txs
+      },
+    })
+    const both = composeApps([recorder('a'), recorder('b')])
+    const extensionOf = (parts: Record<string, string>) =>
+      composeApps(Object.keys(parts).map((name) => counter(name, { extension: Buffer.from(parts[name]!) }))).extendVote({}, 2, 'id')
+    const vote = (pubKey: string, extension: Uint8Array) => ({ pubKey, power: 10n, signed: extension.length > 0, extension })
+    const localLastCommit = {
+      round: 0,
+      votes: [vote('pk-1', extensionOf({ a: 'a1', b: 'b1' })), vote('pk-2', extensionOf({ b: 'b2' })), vote('pk-3', new Uint8Array()), vote('pk-4', Uint8Array.of(0xff))],
+    }
+    both.prepareProposal(both.init(genesis), [], { ...info, localLastCommit })
+    expect(seen).toEqual({ a: ['pk-1:a1', 'pk-2:', 'pk-3:', 'pk-4:'], b: ['pk-1:b1', 'pk-2:b2', 'pk-3:', 'pk-4:'] })
+    // Without extensions (or without a local commit at all), every application gets the info as it is.
+    both.prepareProposal(both.init(genesis), [], info)
+    expect(seen).toEqual({ a: [], b: [] })
+  })
+
   test('refuses two applications of one name, or a name that is not a prefix', () => {
     expect(() => composeApps([counter('a'), counter('a')])).toThrow(/two applications/)
     expect(() => composeApps([counter('a.b')])).toThrow(/prefix/)

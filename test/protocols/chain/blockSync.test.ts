@@ -9,6 +9,7 @@ import {
   peerStatus,
   planRequests,
   receiveBlocks,
+  removePeer,
   type BlockRequest,
   type SyncConfig,
   type SyncedBlock,
@@ -105,6 +106,27 @@ describe('planning', () => {
     state = receiveBlocks(state, 'p-a', [genuine(1), genuine(2)]).state
     expect(inFlightHeights(state.requests)).not.toContain(3)
     expect(planRequests(state, 1).requests).toMatchObject([{ from: 3 }])
+  })
+
+  test('peers membership holds alive are asked first; the others only when no live one has the height', () => {
+    const state = peerStatus(peerStatus(peerStatus(initialSyncState(0, config), 'p-a', 30), 'p-b', 30), 'p-c', 40)
+    const live = new Set(['p-b'])
+    const planned = planRequests(state, 0, (peer) => live.has(peer))
+    expect(planned.requests.map((r) => r.peer)).toEqual(['p-b', 'p-b', 'p-b'])
+    // Above 30 only p-c has the blocks: asked although membership doubts it.
+    const above = peerStatus(peerStatus(initialSyncState(30, config), 'p-b', 30), 'p-c', 40)
+    expect(planRequests(above, 0, (peer) => live.has(peer)).requests.map((r) => [r.peer, r.from])).toEqual([
+      ['p-c', 31],
+      ['p-c', 35],
+      ['p-c', 39],
+    ])
+  })
+
+  test('a peer removed (declared dead) gives its requests back at once, to the next live peer', () => {
+    let state = peerStatus(peerStatus(initialSyncState(0, { ...config, maxRequests: 1 }), 'p-a', 10), 'p-b', 10)
+    state = planRequests(state, 0).state
+    expect(state.requests).toMatchObject([{ peer: 'p-a', from: 1 }])
+    expect(planRequests(removePeer(state, 'p-a'), 1).requests).toMatchObject([{ peer: 'p-b', from: 1 }])
   })
 
   test('a height this node committed itself is no longer asked for', () => {

@@ -107,6 +107,19 @@ describe('happy path', () => {
   })
 })
 
+describe('a restart', () => {
+  test('starts the height in the round the host asks for, and takes the votes of the rounds before it', () => {
+    const node = startNode(B)
+    const started = node.send({ type: 'tendermint.new-height', now: 0, height: 1, validators: set, firstRound: 2 })
+    expect(reports(started, 'tendermint.round')).toEqual([{ height: 1, round: 2, proposer: C }])
+    expect(node.state()).toEqual({ inRound: 'propose' })
+    // Its own prevote of round 1, fed back, and two more: the polka of round 1 is visible.
+    feed(node, 1 * ms, vote(B, 'prevote', 1, 'B1'), vote(A, 'prevote', 1, 'B1'), vote(C, 'prevote', 1, 'B1'))
+    const reproposed = node.send(proposed(C, 1, 2, block('B1'), 2 * ms, { polRound: 1 }))
+    expect(votesIn(reproposed).map((v) => [v.type, v.round, v.blockId])).toEqual([['prevote', 2, 'B1']])
+  })
+})
+
 describe('timeouts', () => {
   test('no proposal before timeoutPropose: prevote nil (L57); stale timers are ignored', () => {
     const node = startNode(B)
