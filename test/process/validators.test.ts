@@ -14,7 +14,7 @@ import { decodeSequence } from '../../src/runtime/live/recording.ts'
 import { readCredentials } from '../../src/runtime/process/natsConnection.ts'
 import type { NodeStatus } from '../../src/runtime/process/nodeStatus.ts'
 import { subjectsOf } from '../../src/runtime/process/subjects.ts'
-import { ProcessDevnet } from './support/processDevnet.ts'
+import { ProcessDevnet, waitFor } from './support/processDevnet.ts'
 
 /**
  * Four validator processes and a tx-load client over a real nats-server, recording: they commit and agree, one
@@ -88,10 +88,18 @@ describe('four validator processes over NATS', () => {
     // The scenario's tx-load workload runs as its own process, and its transactions land in blocks.
     await devnet.waitForAll(ALL, 'transactions committed', (s) => (s.figures.txs ?? 0) > 0)
     expect([...statuses.values()].every((s) => s.role === 'validator')).toBe(true)
-    const commits = liveCommits(exportTrace(join(devnet.layout.dir, 'agree.cbors')))
-    // Every height any validator recorded: committed by all four (up to the lowest), and to the same block.
+    // Recordings reach the disk every 100 ms: wait until each holds four commits (a validator
+    // that started late may have just fetched them all by block sync in one turn).
+    const commits = await waitFor(
+      async () => {
+        const recorded = liveCommits(exportTrace(join(devnet.layout.dir, 'agree.cbors')))
+        return [...recorded.values()].every((c) => c.size >= 4) ? recorded : undefined
+      },
+      10_000,
+      () => 'every validator to have recorded four commits',
+    )
+    // Every height any validator recorded has one block hash.
     const heights = Math.max(...[...commits.values()].map((c) => c.size))
-    expect(Math.min(...[...commits.values()].map((c) => c.size))).toBeGreaterThanOrEqual(4)
     for (let height = 1; height <= heights; height++) {
       const hashes = ALL.map((id) => commits.get(id)!.get(height)).filter((h) => h !== undefined)
       expect(new Set(hashes).size, `height ${height}: ${hashes.join(' ')}`).toBe(1)
