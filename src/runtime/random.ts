@@ -69,3 +69,6 @@ export class SeededRandom implements RandomService {
     return new SeededRandom(deriveSeed(this.seed, label))
   }
 }
+
+/** An actor's random stream: derived from the run seed and its id alone, the same in simulation, live, and in a replay of a live run. */
+export const actorRandom = (runSeed: number, actor: string): SeededRandom => new SeededRandom(deriveSeed(runSeed, `actor:${actor}`))

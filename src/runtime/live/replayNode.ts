@@ -7,7 +7,7 @@ import { decodeEnvelope } from '../codec/envelopeCodec.ts'
 import { signedBytes, verifyEnvelope } from '../crypto/envelopeSignature.ts'
 import type { Envelope } from '../envelope.ts'
 import { MetricsBook } from '../metricsBook.ts'
-import { deriveSeed, SeededRandom } from '../random.ts'
+import { actorRandom, type SeededRandom } from '../random.ts'
 import type { NetworkPlan, NodePlan } from '../process/nodePlan.ts'
 import type { DirectoryService, KeyService, LogService, ReportService, StoreService } from '../services.ts'
 import { MemoryStore } from '../store/memoryStore.ts'
@@ -71,10 +71,10 @@ export class ReplayNode implements HostEnvironment {
   private readonly stores = new Map<ActorId, MemoryStore>()
   private readonly randoms = new Map<ActorId, SeededRandom>()
   private readonly metricsBooks = new Map<ActorId, MetricsBook>()
-  private readonly recent: string[] = []
+  /** The turn being replayed, last, after the ones before it; described only if a divergence needs them (describing decodes envelopes). */
+  private readonly recent: InputItem[] = []
   private cursor = 0
   private turnAt: Micros
-  private currentTurn = ''
   private ended = false
   private counts = { turns: 0, deliveries: 0, timers: 0, sent: 0, reports: 0 }
 
@@ -116,11 +116,10 @@ export class ReplayNode implements HostEnvironment {
     const input = this.items[this.cursor] as InputItem
     this.cursor++
     this.turnAt = input[1]
-    this.currentTurn = describeItem(input)
     this.counts.turns++
+    this.recent.push(input)
+    if (this.recent.length > CONTEXT_TURNS + 1) this.recent.shift()
     this.runTurn(input)
-    this.recent.push(this.currentTurn)
-    if (this.recent.length > CONTEXT_TURNS) this.recent.shift()
     if (this.divergence !== undefined || this.ended) return
     const leftover = this.items[this.cursor]
     if (leftover === undefined && !this.complete) this.ended = true
@@ -164,7 +163,7 @@ export class ReplayNode implements HostEnvironment {
 
   random(actor: ActorId): SeededRandom {
     let random = this.randoms.get(actor)
-    if (random === undefined) this.randoms.set(actor, (random = new SeededRandom(deriveSeed(this.header.runSeed, `actor:${actor}`))))
+    if (random === undefined) this.randoms.set(actor, (random = actorRandom(this.header.runSeed, actor)))
     return random
   }
 
@@ -273,6 +272,6 @@ export class ReplayNode implements HostEnvironment {
 
   private diverge(recorded: string, replayed: string): void {
     if (this.divergence !== undefined) return
-    this.divergence = { node: this.header.node, segment: this.header.segment, index: this.cursor, at: this.turnAt, turn: this.currentTurn, recorded, replayed, before: [...this.recent] }
+    this.divergence = { node: this.header.node, segment: this.header.segment, index: this.cursor, at: this.turnAt, turn: describeItem(this.recent.at(-1)!), recorded, replayed, before: this.recent.slice(0, -1).map(describeItem) }
   }
 }

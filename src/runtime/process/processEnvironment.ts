@@ -8,7 +8,7 @@ import type { SigningKey } from '../crypto/ed25519.ts'
 import type { Envelope } from '../envelope.ts'
 import { Mailbox, type OverflowPolicy } from '../mailbox.ts'
 import { MetricsBook } from '../metricsBook.ts'
-import { deriveSeed, SeededRandom } from '../random.ts'
+import { actorRandom, type SeededRandom } from '../random.ts'
 import type { DirectoryService, KeyService, LogService, ReportService, StoreService } from '../services.ts'
 import { Supervisor, type SupervisorSpec } from '../supervisor.ts'
 import type { Micros } from '../time.ts'
@@ -256,7 +256,7 @@ export class ProcessEnvironment implements HostEnvironment {
 
   random(actor: ActorId): SeededRandom {
     let random = this.randoms.get(actor)
-    if (random === undefined) this.randoms.set(actor, (random = new SeededRandom(deriveSeed(this.config.runSeed, `actor:${actor}`))))
+    if (random === undefined) this.randoms.set(actor, (random = actorRandom(this.config.runSeed, actor)))
     return random
   }
 

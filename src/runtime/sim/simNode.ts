@@ -4,7 +4,7 @@ import type { ActorId, Destination } from '../address.ts'
 import type { Envelope } from '../envelope.ts'
 import { Mailbox } from '../mailbox.ts'
 import { MetricsBook } from '../metricsBook.ts'
-import { deriveSeed, SeededRandom } from '../random.ts'
+import { actorRandom, type SeededRandom } from '../random.ts'
 import type { DirectoryService, KeyService, LogLevel, LogService, RandomService, ReportService, StoreService } from '../services.ts'
 import { MemoryStore } from '../store/memoryStore.ts'
 import { Supervisor, type SupervisorSpec } from '../supervisor.ts'
@@ -196,7 +196,7 @@ export class SimNode implements HostEnvironment {
 
   random(actor: ActorId): SeededRandom {
     let random = this.randoms.get(actor)
-    if (random === undefined) this.randoms.set(actor, (random = new SeededRandom(deriveSeed(this.kernel.seed, `actor:${actor}`))))
+    if (random === undefined) this.randoms.set(actor, (random = actorRandom(this.kernel.seed, actor)))
     return random
   }
 
