@@ -33,6 +33,7 @@ import {
   proposalSignDocument,
   tendermintMachine,
   validatorIndex,
+  type ConsensusEvent,
   type DuplicateVoteEvidence,
   type Proposal,
   type SignedProposal,
@@ -45,7 +46,7 @@ import { verifySignatureMemoized } from '../../runtime/crypto/verificationMemo.t
 import type { Envelope } from '../../runtime/envelope.ts'
 import { COMMITTED, EVIDENCE_COMMITTED, SLASHED, VALIDATOR_UPDATES } from '../../checks/consensusReports.ts'
 import { isMembershipKind } from '../common/membership.ts'
-import { hostMachine, type HostedMachine } from '../common/machineHost.ts'
+import { hostMachine } from '../common/machineHost.ts'
 import type { ActorToolkit } from '../common/toolkit.ts'
 import { decodeBlockBytes } from './blockDecoding.ts'
 import { BlockJudge } from './blockJudge.ts'
@@ -60,6 +61,7 @@ import { Signer } from './signer.ts'
 import { timerOwner, VALIDATOR_TIMER } from './timers.ts'
 import { VoteExtensions } from './voteExtensions.ts'
 import { voteVerifier } from './voteVerifier.ts'
+import { VoteRun } from './voteRun.ts'
 
 /** Chain status announcements (catch-up) go out on this topic. */
 export const CHAIN_STATUS_TOPIC = 'chain'
@@ -75,7 +77,8 @@ const MAX_EARLY_MESSAGES = 1_000
  * latest messages so that lost ones are recovered.
  */
 export class ValidatorNode {
-  private readonly machine: HostedMachine<typeof tendermintMachine>
+  /** The consensus machine's only entrance: votes may be held back there until its next event. */
+  private readonly votes: VoteRun
   private readonly signer: Signer
   private readonly judge: BlockJudge
   private readonly verify: VerifyVote
@@ -132,7 +135,7 @@ export class ValidatorNode {
       apply: (block, commit) => this.commitBlock(block, encodeCanonical(block), commit, true),
     })
     this.liveness = new PeerLiveness(tk, params.membership, (peer, status) => this.peerStatusChanged(peer, status))
-    this.machine = hostMachine(tendermintMachine, { chainId: params.chainId, address: this.self.address, timeouts: params.timeouts }, tk, (e) => this.intercept(e))
+    this.votes = new VoteRun(hostMachine(tendermintMachine, { chainId: params.chainId, address: this.self.address, timeouts: params.timeouts }, tk, (e) => this.intercept(e)))
     this.heightStartedAt = tk.clock.now()
     this.counts.height = this.chain.height
     const height = this.chain.height + 1
@@ -195,8 +198,18 @@ export class ValidatorNode {
   // --- the machine and its effects ---
 
   /** Sends one event into the machine, then runs what its effects asked for, in order. */
-  private drive(event: Parameters<HostedMachine<typeof tendermintMachine>['send']>[0]): void {
-    this.followUps.push(() => this.machine.send(event))
+  private drive(event: ConsensusEvent): void {
+    this.enqueue(() => this.votes.send(event))
+  }
+
+  /** Hands a signature-checked vote to the machine (perhaps held back in a run of quiet ones), then as `drive`. */
+  private count(vote: SignedVote): void {
+    const now = this.tk.clock.now()
+    this.enqueue(() => this.votes.offer(vote, now))
+  }
+
+  private enqueue(work: () => void): void {
+    this.followUps.push(work)
     if (this.driving) return
     this.driving = true
     try {
@@ -241,7 +254,7 @@ export class ValidatorNode {
     const outgoing = this.byzantine?.vote(signed) ?? [{ to: 'all', kind: 'tendermint.vote', body: signed } as const]
     this.own.votes.set(`${signed.round}/${signed.type}`, outgoing)
     for (const o of outgoing) this.send(o)
-    this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: this.tk.self.id, id: `self:${signed.type}:${signed.round}`, body: signed })
+    this.count(signed)
   }
 
   /**
@@ -357,7 +370,7 @@ export class ValidatorNode {
       this.tk.log.log('info', `dropping ${vote.type} ${vote.height}/${vote.round} of ${vote.validatorAddress}: ${problem}`)
       return
     }
-    this.drive({ type: 'tendermint.vote', now: this.tk.clock.now(), from: envelope.from, id: envelope.id, body: vote })
+    this.count(vote)
   }
 
   private receiveProposal(envelope: Envelope, proposal: SignedProposal): void {

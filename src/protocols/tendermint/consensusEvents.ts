@@ -1,5 +1,6 @@
 import type { MessageEvent, TimerEvent } from '../events.ts'
 import type { SignedProposal, SignedVote } from './messages.ts'
+import type { QuietVotes } from './quietVotes.ts'
 import type { ValidatorSet } from './validatorSet.ts'
 
 /** What the consensus machine receives from the actor hosting it (every event carries `now`, µs). */
@@ -28,6 +29,18 @@ export interface NewHeightEvent {
 export type VoteEvent = MessageEvent<'tendermint.vote', SignedVote>
 
 /**
+ * Signature-checked votes counted in order, as that many `tendermint.vote` events: a
+ * run of quiet votes the host counted ahead (`quiet`, see quietVotes.ts), possibly
+ * closed by one that is not.
+ */
+export interface VotesEvent {
+  readonly type: 'tendermint.votes'
+  readonly now: number
+  readonly votes: readonly SignedVote[]
+  readonly quiet?: QuietVotes
+}
+
+/**
  * A signature-checked proposal, with what only the host can tell about its block:
  * `valid` is the paper's valid(v) (the block decodes, hashes to `blockId`, passes the
  * header checks and ABCI ProcessProposal), `blockTime` is its header time (µs; 0 when
@@ -54,7 +67,7 @@ export interface ProposalValueEvent {
   readonly value: ProposalValue
 }
 
-export type ConsensusEvent = NewHeightEvent | VoteEvent | ProposalEvent | ProposalValueEvent | TimerEvent
+export type ConsensusEvent = NewHeightEvent | VoteEvent | VotesEvent | ProposalEvent | ProposalValueEvent | TimerEvent
 
 /** Timer names; each carries `{ height, round }` as data. */
 export const TIMER = {

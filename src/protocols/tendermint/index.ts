@@ -25,6 +25,10 @@
  *   `extensionPresenceProblem` finds nothing, its extension signature verifies and ABCI
  *   VerifyVoteExtension accepts it (on the state it extended). The machine keeps votes as
  *   they came, so the commit and the next height's lastCommit carry the extensions.
+ * - `tendermint.votes {votes, quiet?}` — votes as above, counted in order as that many
+ *   `tendermint.vote` events. A host may count quiet votes ahead with `countQuietly`
+ *   while the machine is in a round or has decided, and must then send them (with the
+ *   `quiet` it counted) before any other event; see quietVotes.ts.
  * - `tendermint.proposal` — a `SignedProposal`, signature checked against
  *   `proposerAddress`, plus `valid` (the block decodes, hashes to `blockId`, passes the
  *   header checks and ABCI ProcessProposal) and `blockTime` (its header time). The
@@ -73,6 +77,7 @@ export {
   type ProposalValue,
   type ProposalValueEvent,
   type VoteEvent,
+  type VotesEvent,
 } from './consensusEvents.ts'
 export { duplicateVoteEvidence, type DuplicateVoteEvidence } from './evidence.ts'
 export { newValidatorSet, nextHeightValidatorSet } from './heightValidators.ts'
@@ -80,6 +85,7 @@ export { tendermintMachine, type TendermintMachine } from './machine.ts'
 export { MAX_VOTE_EXTENSION_BYTES, SignedProposal, SignedVote, tendermintKinds, VoteType, type Proposal, type Vote } from './messages.ts'
 export { checkSign, INITIAL_SIGN_STATE, type LastSignState, type SignCheck, type SignStep } from './privval.ts'
 export { incrementProposerPriority, proposerOf, proposerSchedule, scheduleThrough, type ProposerSchedule } from './proposerSelection.ts'
+export { countQuietly, noQuietVotes, type QuietVotes } from './quietVotes.ts'
 export { CONSENSUS_TOPIC } from './roundSteps.ts'
 export {
   proposalSignDocument,

@@ -8,9 +8,11 @@ import {
   type ProposalEvent,
   type ProposalValueEvent,
   type VoteEvent,
+  type VotesEvent,
 } from './consensusEvents.ts'
 import { decide, enterHeight, isNewHeight } from './heightSteps.ts'
 import { receiveProposal, receiveVote } from './intake.ts'
+import { receiveVotes } from './quietVotes.ts'
 import {
   castVote,
   lockAndPrecommit,
@@ -93,6 +95,7 @@ export const tendermintMachine = setup({
     // Most votes change only the context: applied as a plain assign, a vote costs a
     // quarter less than through enqueueActions (measured), and votes are most events.
     countQuietVote: assign(({ context, event }) => voteOutcome(context, event as VoteEvent).context),
+    receiveVotes: run((ctx, event) => receiveVotes(ctx, (event as VotesEvent).votes, (event as VotesEvent).quiet)),
     receiveProposal: run((ctx, event) => receiveProposal(ctx, event as ProposalEvent)),
     proposeValue: run((ctx, event) => proposeValue(ctx, event as ProposalValueEvent)),
     // The round enterHeight set: 0, or the one a restarted validator resumes in.
@@ -115,6 +118,7 @@ export const tendermintMachine = setup({
   on: {
     'tendermint.new-height': { guard: 'isNewHeight', target: '.newHeight', actions: 'enterHeight' },
     'tendermint.vote': [{ guard: 'voteIsQuiet', actions: 'countQuietVote' }, { actions: 'receiveVote' }],
+    'tendermint.votes': { actions: 'receiveVotes' },
     'tendermint.proposal': { actions: 'receiveProposal' },
   },
   states: {

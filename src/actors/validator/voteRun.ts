@@ -1,0 +1,45 @@
+import { countQuietly, noQuietVotes, type ConsensusEvent, type QuietVotes, type SignedVote, type tendermintMachine } from '../../protocols/tendermint/index.ts'
+import type { HostedMachine } from '../common/machineHost.ts'
+
+/**
+ * Feeds the consensus machine its votes, holding back a run of quiet ones (see
+ * src/protocols/tendermint/quietVotes.ts): a vote that no rule can notice yet is counted
+ * ahead, and the run goes into the machine as one event when a vote crosses a threshold
+ * or before the machine's next event of any other kind. One machine step per run instead
+ * of one per vote: with 64 validators a height has 128 votes and a handful of runs.
+ */
+export class VoteRun {
+  private quiet: QuietVotes | undefined
+
+  constructor(private readonly machine: HostedMachine<typeof tendermintMachine>) {}
+
+  /** Counts `vote` ahead, or sends it (closing the run) when the machine must see it now. */
+  offer(vote: SignedVote, now: number): void {
+    const snapshot = this.machine.snapshot()
+    if (!snapshot.matches('inRound') && !snapshot.matches('commit')) {
+      this.flush(now)
+      return this.machine.send({ type: 'tendermint.votes', now, votes: [vote] })
+    }
+    const run = this.quiet ?? noQuietVotes(snapshot.context)
+    const counted = countQuietly(run, vote)
+    if (counted !== undefined) {
+      this.quiet = counted
+      return
+    }
+    this.quiet = undefined
+    this.machine.send({ type: 'tendermint.votes', now, votes: [...run.votes, vote], quiet: run })
+  }
+
+  /** Sends `event`, after the votes held back: the machine must count them first. */
+  send(event: ConsensusEvent): void {
+    this.flush(event.now)
+    this.machine.send(event)
+  }
+
+  private flush(now: number): void {
+    const run = this.quiet
+    if (run === undefined) return
+    this.quiet = undefined
+    this.machine.send({ type: 'tendermint.votes', now, votes: run.votes, quiet: run })
+  }
+}
