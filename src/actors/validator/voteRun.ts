@@ -1,4 +1,4 @@
-import { countQuietly, noQuietVotes, type ConsensusEvent, type QuietVotes, type SignedVote, type tendermintMachine } from '../../protocols/tendermint/index.ts'
+import { countQuietly, noQuietVotes, quietVotesInOrder, type ConsensusEvent, type QuietVotes, type SignedVote, type tendermintMachine } from '../../protocols/tendermint/index.ts'
 import type { HostedMachine } from '../common/machineHost.ts'
 
 /**
@@ -27,7 +27,7 @@ export class VoteRun {
       return
     }
     this.quiet = undefined
-    this.machine.send({ type: 'tendermint.votes', now, votes: [...run.votes, vote], quiet: run })
+    this.machine.send({ type: 'tendermint.votes', now, votes: [...quietVotesInOrder(run), vote], quiet: run })
   }
 
   /** Sends `event`, after the votes held back: the machine must count them first. */
@@ -40,6 +40,6 @@ export class VoteRun {
     const run = this.quiet
     if (run === undefined) return
     this.quiet = undefined
-    this.machine.send({ type: 'tendermint.votes', now, votes: run.votes, quiet: run })
+    this.machine.send({ type: 'tendermint.votes', now, votes: quietVotesInOrder(run), quiet: run })
   }
 }

@@ -85,7 +85,7 @@ export { tendermintMachine, type TendermintMachine } from './machine.ts'
 export { MAX_VOTE_EXTENSION_BYTES, SignedProposal, SignedVote, tendermintKinds, VoteType, type Proposal, type Vote } from './messages.ts'
 export { checkSign, INITIAL_SIGN_STATE, type LastSignState, type SignCheck, type SignStep } from './privval.ts'
 export { incrementProposerPriority, proposerOf, proposerSchedule, scheduleThrough, type ProposerSchedule } from './proposerSelection.ts'
-export { countQuietly, noQuietVotes, type QuietVotes } from './quietVotes.ts'
+export { countQuietly, noQuietVotes, quietVotesInOrder, type QuietVotes } from './quietVotes.ts'
 export { CONSENSUS_TOPIC } from './roundSteps.ts'
 export {
   proposalSignDocument,

@@ -25,14 +25,29 @@ import { hasOneThirdAny, hasTwoThirdsAny, type VoteSet } from './voteSet.ts'
  * (`newHeight`), any event may start the round (`firstRoundDue` reads the event's time).
  */
 
-/** Votes counted ahead of the machine on `base`, its context at rest: `context` is `base` with `votes` counted. */
+/** Votes counted ahead of the machine on `base`, its context at rest: `context` is `base` with them counted. */
 export interface QuietVotes {
   readonly base: ConsensusContext
-  readonly votes: readonly SignedVote[]
+  /** The votes, newest first: a run grows by one vote at a time, so it is a list that is never copied. */
+  readonly newest: CountedVote | null
+  readonly count: number
   readonly context: ConsensusContext
 }
 
-export const noQuietVotes = (base: ConsensusContext): QuietVotes => ({ base, votes: [], context: base })
+interface CountedVote {
+  readonly vote: SignedVote
+  readonly earlier: CountedVote | null
+}
+
+export const noQuietVotes = (base: ConsensusContext): QuietVotes => ({ base, newest: null, count: 0, context: base })
+
+/** The run's votes in the order they were counted. */
+export const quietVotesInOrder = (quiet: QuietVotes): SignedVote[] => {
+  const votes = new Array<SignedVote>(quiet.count)
+  let i = quiet.count
+  for (let node = quiet.newest; node !== null; node = node.earlier) votes[--i] = node.vote
+  return votes
+}
 
 /** `quiet` with `vote` counted too, or undefined when the machine must see `vote` now. */
 export const countQuietly = (quiet: QuietVotes, vote: SignedVote): QuietVotes | undefined => {
@@ -42,10 +57,9 @@ export const countQuietly = (quiet: QuietVotes, vote: SignedVote): QuietVotes | 
   const after = outcome.context.votes
   // Unchanged sets: a duplicate, or a vote of another height (the LastCommit's late precommits), which no rule reads.
   if (before !== after && !sameThresholds(voteSetAt(before, vote.round, vote.type), voteSetAt(after, vote.round, vote.type), vote.round - quiet.context.round)) return undefined
-  return { base: quiet.base, votes: [...quiet.votes, vote], context: outcome.context }
+  return { base: quiet.base, newest: { vote, earlier: quiet.newest }, count: quiet.count + 1, context: outcome.context }
 }
 
-/** Whether a rule could tell set `a` from set `b`, of a round `ahead` of the current one (negative: behind). */
 const sameThresholds = (a: VoteSet, b: VoteSet, ahead: number): boolean =>
   ahead > 0 ? hasOneThirdAny(a) === hasOneThirdAny(b) : a.majority === b.majority && (ahead < 0 || hasTwoThirdsAny(a) === hasTwoThirdsAny(b))
 
@@ -58,7 +72,7 @@ export const receiveVotes = (ctx: ConsensusContext, votes: readonly SignedVote[]
   const reuse = quiet !== undefined && quiet.base === ctx
   let context = reuse ? quiet.context : ctx
   const effects: Outcome['effects'][number][] = []
-  for (let i = reuse ? quiet.votes.length : 0; i < votes.length; i++) {
+  for (let i = reuse ? quiet.count : 0; i < votes.length; i++) {
     const outcome = receiveVote(context, votes[i]!)
     context = outcome.context
     effects.push(...outcome.effects)

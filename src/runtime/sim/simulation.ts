@@ -89,11 +89,17 @@ interface Target {
  * timers, fault steps, supervisor restarts) run one at a time in (virtual time, sequence)
  * order; handlers run to completion at their virtual time. Every envelope is encoded and
  * decoded as on a real wire, and every delivery and fired timer is a trace event.
+ *
+ * The bytes of one transmission are decoded once, when they first arrive, and the
+ * recipients of a broadcast share what was decoded: decoding the same bytes again gives
+ * an equal envelope (the codec is canonical), and actors never modify what they receive
+ * (the process-wide memos already share decoded blocks between validators).
  */
 export class Simulation implements SimKernel {
   readonly nodes: readonly SimNode[]
   readonly network: NetworkSimulator
   readonly counters: NetworkCounters = { sent: 0, delivered: 0, lost: 0, partitioned: 0, duplicated: 0, decodeErrors: 0, bytes: 0 }
+  private readonly decodedByBytes = new WeakMap<Uint8Array, ReturnType<typeof decodeEnvelope>>()
   readonly logs: LogLine[] = []
   readonly faultsApplied: AppliedFault[] = []
   readonly directory: DirectoryService
@@ -298,7 +304,8 @@ export class Simulation implements SimKernel {
   private handle(event: SimEvent): void {
     switch (event.type) {
       case 'arrive': {
-        const decoded = decodeEnvelope(event.bytes, this.config.registry, this.config.network.maxMessageBytes)
+        let decoded = this.decodedByBytes.get(event.bytes)
+        if (decoded === undefined) this.decodedByBytes.set(event.bytes, (decoded = decodeEnvelope(event.bytes, this.config.registry, this.config.network.maxMessageBytes)))
         if (decoded._tag === 'Left') {
           this.counters.decodeErrors++
           event.node.metrics(event.host.id).count('decode.errors')
