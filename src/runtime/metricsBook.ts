@@ -10,13 +10,49 @@ export interface Distribution {
 }
 
 /**
+ * One distribution's observations: every one of them counted (count, sum, min, max), the
+ * latest `window` of them kept for quantiles, in a ring.
+ */
+class Observations {
+  readonly kept: number[] = []
+  private next = 0
+  count = 0
+  sum = 0
+  min = Infinity
+  max = -Infinity
+
+  constructor(private readonly window: number) {}
+
+  add(value: number): void {
+    this.count += 1
+    this.sum += value
+    if (value < this.min) this.min = value
+    if (value > this.max) this.max = value
+    if (this.kept.length < this.window) this.kept.push(value)
+    else {
+      this.kept[this.next] = value
+      this.next = (this.next + 1) % this.window
+    }
+  }
+}
+
+/**
  * Counters, gauges and distributions of one actor. Cheap to update (a map lookup);
  * summarised only when a run ends or a status is asked for.
+ *
+ * A simulation keeps every observation (its summary is exact over the run). A long-lived
+ * process passes a `window`: quantiles then describe the latest `window` observations,
+ * as a Prometheus summary's do, while count, mean, min and max still cover all of them,
+ * and memory and the cost of a status request stay bounded however long it runs.
  */
 export class MetricsBook implements MetricsService {
   readonly counters = new Map<string, number>()
   readonly gauges = new Map<string, number>()
-  private readonly samples = new Map<string, number[]>()
+  private readonly samples = new Map<string, Observations>()
+
+  constructor(private readonly window = Infinity) {
+    if (!(window >= 1)) throw new RangeError(`a metrics window holds at least one observation, got ${window}`)
+  }
 
   count(name: string, by = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + by)
@@ -27,13 +63,22 @@ export class MetricsBook implements MetricsService {
   }
 
   observe(name: string, value: number): void {
-    let list = this.samples.get(name)
-    if (list === undefined) this.samples.set(name, (list = []))
-    list.push(value)
+    let observations = this.samples.get(name)
+    if (observations === undefined) this.samples.set(name, (observations = new Observations(this.window)))
+    observations.add(value)
   }
 
+  /** The observations kept (all of them without a window), in no particular order. */
   observations(name: string): readonly number[] {
-    return this.samples.get(name) ?? []
+    return this.samples.get(name)?.kept ?? []
+  }
+
+  /** Quantiles over the observations kept; count, mean, min and max over all. */
+  distribution(name: string): Distribution | undefined {
+    const observations = this.samples.get(name)
+    const kept = observations === undefined ? undefined : summarize(observations.kept)
+    if (observations === undefined || kept === undefined) return undefined
+    return { ...kept, count: observations.count, mean: observations.sum / observations.count, min: observations.min, max: observations.max }
   }
 
   distributionNames(): string[] {
