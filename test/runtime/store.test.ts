@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SeededRandom } from '../../src/runtime/random.ts'
 import type { RandomService, StoreService } from '../../src/runtime/services.ts'
@@ -50,26 +51,27 @@ const memorySubject = (store = new MemoryStore()): Subject => ({
   autoCommitAt: Number.POSITIVE_INFINITY,
 })
 
-const lmdbSubject = (dir: string, flushThreshold = 1000): Subject => {
-  const store = LmdbStore.open(dir, { flushThreshold })
+const lmdbSubject = (dir: string, flushThreshold = 1000, logBytes = 1 << 20): Subject => {
+  const store = LmdbStore.open(dir, { flushThreshold, logBytes })
   return {
     store,
     restart: async () => {
       await store.close()
-      return lmdbSubject(dir, flushThreshold)
+      return lmdbSubject(dir, flushThreshold, logBytes)
     },
     crash: async () => {
       await store.crash()
-      return lmdbSubject(dir, flushThreshold)
+      return lmdbSubject(dir, flushThreshold, logBytes)
     },
     dispose: () => store.close(),
     autoCommitAt: flushThreshold,
   }
 }
 
-const implementations: ReadonlyArray<{ readonly name: string; readonly open: (flushThreshold?: number) => Subject }> = [
+/** `logBytes`: the LmdbStore's write-ahead log; a small one fills (and is committed to LMDB) every few syncs. */
+const implementations: ReadonlyArray<{ readonly name: string; readonly open: (flushThreshold?: number, logBytes?: number) => Subject }> = [
   { name: 'MemoryStore', open: () => memorySubject() },
-  { name: 'LmdbStore', open: (flushThreshold) => lmdbSubject(freshDir(), flushThreshold) },
+  { name: 'LmdbStore', open: (flushThreshold, logBytes) => lmdbSubject(freshDir(), flushThreshold, logBytes) },
 ]
 
 /** Runs `body` on a fresh subject and always disposes of the one it ends with. */
@@ -193,7 +195,7 @@ describe.each(implementations)('StoreService contract: $name', ({ open }) => {
       { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
     )
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 4 }), async (ops, flushThreshold) => {
+      fc.asyncProperty(fc.array(op, { maxLength: 40, size: 'max' }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(40, 120, 1 << 20), async (ops, flushThreshold, logBytes) => {
         const durable = new Map<string, Uint8Array>()
         const pending = new Map<string, Uint8Array | null>()
         const commit = (): void => {
@@ -204,7 +206,7 @@ describe.each(implementations)('StoreService contract: $name', ({ open }) => {
           pending.clear()
         }
         await withSubject(
-          () => open(flushThreshold),
+          () => open(flushThreshold, logBytes),
           async (start) => {
             let subject = start
             for (const step of ops) {
@@ -355,6 +357,97 @@ describe('LmdbStore', () => {
     const reopened = LmdbStore.open(dir)
     expect(reopened.keys('')).toEqual(['a', 'b', 'c'])
     await reopened.close()
+  })
+
+  /** One record of the store's write-ahead log for a put of a one-byte key and a one-byte value. */
+  const ONE_BYTE_PUT_RECORD = 20 + 2 + 1 + 4 + 1
+
+  it('keeps synced writes through a crash in its log, and commits them to LMDB when reopened', async () => {
+    const dir = freshDir()
+    const store = LmdbStore.open(dir)
+    store.put('a', bytes(1))
+    store.sync()
+    store.delete('a')
+    store.put('b', bytes(2))
+    store.sync()
+    await store.crash()
+    const reopened = LmdbStore.open(dir)
+    expect(reopened.keys('')).toEqual(['b'])
+    await reopened.crash()
+    // The replay was committed: the log's next lap overwrites those records, and nothing is lost.
+    const again = LmdbStore.open(dir, { logBytes: ONE_BYTE_PUT_RECORD })
+    again.put('c', bytes(3))
+    again.sync()
+    await again.crash()
+    const last = LmdbStore.open(dir)
+    expect(last.keys('')).toEqual(['b', 'c'])
+    await last.close()
+  })
+
+  it('never replays the records of an earlier lap of its log over newer values', async () => {
+    const dir = freshDir()
+    const store = LmdbStore.open(dir, { logBytes: 3 * ONE_BYTE_PUT_RECORD })
+    // Three records fill the log; the fourth sync commits to LMDB; the fifth starts a new lap.
+    for (const value of [1, 2, 3, 4, 5]) {
+      store.put('k', bytes(value))
+      store.sync()
+    }
+    await store.crash()
+    const reopened = LmdbStore.open(dir, { logBytes: 3 * ONE_BYTE_PUT_RECORD })
+    expect(reopened.get('k')).toEqual(bytes(5))
+    await reopened.close()
+  })
+
+  it('replays all of a log written with a larger size than it is reopened with', async () => {
+    const dir = freshDir()
+    const store = LmdbStore.open(dir)
+    for (const key of ['a', 'b', 'c']) {
+      store.put(key, bytes(1))
+      store.sync()
+    }
+    await store.crash()
+    const reopened = LmdbStore.open(dir, { logBytes: ONE_BYTE_PUT_RECORD })
+    expect(reopened.keys('')).toEqual(['a', 'b', 'c'])
+    await reopened.close()
+  })
+
+  it('ignores a torn last record of its log: that sync never returned', async () => {
+    const dir = freshDir()
+    const store = LmdbStore.open(dir)
+    store.put('k', bytes(1))
+    store.sync()
+    store.put('k', bytes(2))
+    store.sync()
+    await store.crash()
+    const log = path.join(dir, 'strata.wal')
+    const file = fs.readFileSync(log)
+    const lastByte = 2 * ONE_BYTE_PUT_RECORD - 1
+    file.writeUInt8(file.readUInt8(lastByte) ^ 0xff, lastByte)
+    fs.writeFileSync(log, file)
+    const reopened = LmdbStore.open(dir)
+    expect(reopened.get('k')).toEqual(bytes(1))
+    await reopened.close()
+  })
+
+  it('reports a typed StoreOpenError for a whole log record whose contents do not parse', () => {
+    const dir = freshDir()
+    const record = Buffer.alloc(20 + 3)
+    record.writeUInt32LE(0x4c575453, 0)
+    record.writeUInt32LE(3, 4)
+    record.writeUInt32LE(1, 8)
+    record.writeUInt16LE(500, 20) // a key longer than the record
+    record.writeUInt32LE(zlib.crc32(record.subarray(20), zlib.crc32(record.subarray(0, 16))), 16)
+    fs.writeFileSync(path.join(dir, 'strata.wal'), record)
+    const error = (() => {
+      try {
+        LmdbStore.open(dir)
+      } catch (caught) {
+        return caught
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(StoreOpenError)
+    expect((error as StoreOpenError).detail).toMatch(/strata\.wal: the record at byte 0 is damaged: a key runs past the record/)
   })
 
   it('opens a directory whose name looks like a file name', async () => {
