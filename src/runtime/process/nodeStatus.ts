@@ -1,4 +1,4 @@
-import { summarize, type Distribution } from '../metricsBook.ts'
+import type { Distribution } from '../metricsBook.ts'
 import type { ProcessEnvironment } from './processEnvironment.ts'
 
 /**
@@ -63,7 +63,7 @@ export const actorMetrics = (env: ProcessEnvironment): ActorMetrics[] =>
     const book = env.metrics(host.id)
     const distributions: Record<string, Distribution> = {}
     for (const name of book.distributionNames()) {
-      const d = summarize(book.observations(name))
+      const d = book.distribution(name)
       if (d !== undefined) distributions[name] = d
     }
     return { id: host.id, counters: book.counters, gauges: book.gauges, distributions, figures: host.figures() }

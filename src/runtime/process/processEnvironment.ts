@@ -72,6 +72,12 @@ interface Queued {
   readonly bytes: Uint8Array
 }
 
+/**
+ * A node runs for days: its distributions keep the latest observations for quantiles
+ * (count and mean cover all), so memory and the cost of a status request stay bounded.
+ */
+const METRICS_WINDOW = 4096
+
 export type NodeState = 'starting' | 'up' | 'failed' | 'stopping'
 
 /**
@@ -276,7 +282,7 @@ export class ProcessEnvironment implements HostEnvironment {
 
   metrics(actor: ActorId): MetricsBook {
     let book = this.metricsByActor.get(actor)
-    if (book === undefined) this.metricsByActor.set(actor, (book = new MetricsBook()))
+    if (book === undefined) this.metricsByActor.set(actor, (book = new MetricsBook(METRICS_WINDOW)))
     return book
   }
 
