@@ -72,7 +72,17 @@ export interface NetworkCounters {
 }
 
 type SimEvent =
-  | { readonly at: Micros; readonly seq: number; readonly type: 'arrive'; readonly node: SimNode; readonly host: ActorHost; readonly bytes: Uint8Array; readonly digest: string }
+  | {
+      readonly at: Micros
+      readonly seq: number
+      readonly type: 'arrive'
+      readonly node: SimNode
+      readonly host: ActorHost
+      readonly bytes: Uint8Array
+      readonly digest: string
+      /** Other arrivals carry the same bytes (a broadcast): decode them once for all. */
+      readonly shared: boolean
+    }
   | { readonly at: Micros; readonly seq: number; readonly type: 'timer'; readonly node: SimNode; readonly host: ActorHost; readonly name: string; readonly token: number }
   | { readonly at: Micros; readonly seq: number; readonly type: 'call'; readonly node: SimNode | undefined; readonly label: string; readonly fire: () => void }
 
@@ -197,7 +207,8 @@ export class Simulation implements SimKernel {
       throw new Error(`envelope ${envelope.kind} of ${bytes.length} bytes exceeds maxMessageBytes ${this.config.network.maxMessageBytes}`)
     }
     const digest = digestBytes(bytes)
-    for (const recipient of this.recipients(envelope.from, envelope.to)) {
+    const recipients = this.recipients(envelope.from, envelope.to)
+    for (const recipient of recipients) {
       this.counters.sent++
       this.counters.bytes += bytes.length
       const fate = this.network.send(sender.id, recipient.node.id, bytes.length, channel, this.clock)
@@ -208,8 +219,9 @@ export class Simulation implements SimKernel {
         continue
       }
       if (fate.arrivals.length > 1) this.counters.duplicated++
+      const shared = recipients.length > 1 || fate.arrivals.length > 1
       for (const at of fate.arrivals) {
-        this.queue.push({ at, seq: this.scheduled++, type: 'arrive', node: recipient.node, host: recipient.host, bytes, digest })
+        this.queue.push({ at, seq: this.scheduled++, type: 'arrive', node: recipient.node, host: recipient.host, bytes, digest, shared })
       }
     }
   }
@@ -301,11 +313,20 @@ export class Simulation implements SimKernel {
     for (const step of this.config.faults) this.scheduleCall(undefined, step.at, 'fault', () => this.applyFault(step.action, step.line, step.for))
   }
 
+  private decode(bytes: Uint8Array): ReturnType<typeof decodeEnvelope> {
+    return decodeEnvelope(bytes, this.config.registry, this.config.network.maxMessageBytes)
+  }
+
+  private decodeShared(bytes: Uint8Array): ReturnType<typeof decodeEnvelope> {
+    let decoded = this.decodedByBytes.get(bytes)
+    if (decoded === undefined) this.decodedByBytes.set(bytes, (decoded = this.decode(bytes)))
+    return decoded
+  }
+
   private handle(event: SimEvent): void {
     switch (event.type) {
       case 'arrive': {
-        let decoded = this.decodedByBytes.get(event.bytes)
-        if (decoded === undefined) this.decodedByBytes.set(event.bytes, (decoded = decodeEnvelope(event.bytes, this.config.registry, this.config.network.maxMessageBytes)))
+        const decoded = event.shared ? this.decodeShared(event.bytes) : this.decode(event.bytes)
         if (decoded._tag === 'Left') {
           this.counters.decodeErrors++
           event.node.metrics(event.host.id).count('decode.errors')
