@@ -494,10 +494,18 @@ export class ValidatorNode {
 
   private evidenceProblem(evidence: DuplicateVoteEvidence): string | undefined {
     const height = evidence.voteA.height
-    const validators = this.chain.setAt(height)
-    const blockTime = this.chain.blockTimes.get(height)
+    const validators = height <= this.chain.height ? this.chain.membersAt(height) : undefined
+    const blockTime = this.blockTimeAt(height)
     if (validators === undefined || blockTime === undefined) return `height ${height} is not committed here yet`
     return checkDuplicateVoteEvidence(evidence, { chainId: this.params.chainId, validators, blockTime, verify: this.verify })
+  }
+
+  /** A committed height's block time: kept in memory for recent heights, read from the block store for older ones. */
+  private blockTimeAt(height: number): number | undefined {
+    const recent = this.chain.blockTimes.get(height)
+    if (recent !== undefined || height < 1 || height > this.chain.height) return recent
+    const stored = this.blocks.load(height)
+    return stored === undefined ? undefined : decodeBlockBytes(stored.block)?.header.time
   }
 
   // --- gossip and catching up ---
