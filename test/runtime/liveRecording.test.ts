@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { Either } from 'effect'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { exportLiveTrace, isLiveTraceFile, readLiveTrace } from '../../src/runtime/live/liveTraceFile.ts'
-import { LiveRecorder, recordingDir, segmentFiles, snapshotStores } from '../../src/runtime/live/recorder.ts'
+import { LiveRecorder, recordingDir, segmentFiles, snapshotStores, type RecordingLimit } from '../../src/runtime/live/recorder.ts'
 import { SEGMENT_FORMAT, SEGMENT_FORMAT_VERSION, type RecordedItem } from '../../src/runtime/live/recording.ts'
 import { MemoryStore } from '../../src/runtime/store/memoryStore.ts'
 
@@ -35,10 +35,16 @@ const headerFor = (node: string) => {
   } as const
 }
 
-const run = (node: string, items: readonly RecordedItem[]): string => {
-  const recorder = LiveRecorder.open(recordingDir(join(dir, node)), headerFor(node), (e) => {
-    throw e
-  })
+const run = (node: string, items: readonly RecordedItem[], limit?: RecordingLimit): string | undefined => {
+  const recorder = LiveRecorder.open(
+    recordingDir(join(dir, node)),
+    headerFor(node),
+    (e) => {
+      throw e
+    },
+    limit,
+  )
+  if (recorder === undefined) return undefined
   for (const item of items) recorder.record(item)
   recorder.close()
   return recorder.path
@@ -62,7 +68,7 @@ describe('live recording segments', () => {
   })
 
   it('keeps the complete prefix of a segment cut mid-item (a SIGKILL) and marks it cut', () => {
-    const path = run('a', [['start', 1_000, 'a'], ['deliver', 1_100, 'a', new Uint8Array(300).fill(7)], ['stop', 2_000]])
+    const path = run('a', [['start', 1_000, 'a'], ['deliver', 1_100, 'a', new Uint8Array(300).fill(7)], ['stop', 2_000]])!
     // Cut inside the delivery: the start survives, the delivery and the stop do not.
     truncateSync(path, statSync(path).size - 150)
     const out = join(dir, 'trace.cbors')
@@ -71,6 +77,33 @@ describe('live recording segments', () => {
     const [segment] = Either.getOrThrow(readLiveTrace(out)).segments
     expect(segment!.items).toEqual([['start', 1_000, 'a']])
     expect(segment!.complete).toBe(false)
+  })
+
+  it('stops at its limit over all segments, keeping a replayable prefix, and says so once', () => {
+    const reached: number[] = []
+    const limit = (bytes: number): RecordingLimit => ({ bytes, onReached: (used) => void reached.push(used) })
+    const ticks = (from: number): RecordedItem[] => Array.from({ length: 50 }, (_, i) => ['timer', from + i, 'a', 'tick', i] as const)
+    const first = run('a', [['start', 1_000, 'a'], ...ticks(1_001), ['stop', 2_000]], limit(1 << 20))!
+    const firstSize = statSync(first).size
+    expect(reached).toEqual([])
+
+    // The second run may add 300 bytes: its header and some ticks, then the limit.
+    run('a', [['start', 5_000, 'a'], ...ticks(5_001)], limit(firstSize + 300))
+    const second = segmentFiles(recordingDir(join(dir, 'a')))[1]!
+    expect(reached).toHaveLength(1)
+    expect(reached[0]).toBeLessThanOrEqual(firstSize + 300)
+    expect(firstSize + statSync(second).size).toBe(reached[0])
+    Either.getOrThrow(exportLiveTrace('net', [{ id: 'a', dataDir: join(dir, 'a') }], join(dir, 't.cbors'), 'test'))
+    const trace = Either.getOrThrow(readLiveTrace(join(dir, 't.cbors')))
+    // The second segment ends where the limit stopped it, as one a SIGKILL cut would.
+    expect(trace.segments.map((seg) => seg.complete)).toEqual([true, false])
+    expect(trace.segments[1]!.items.length).toBeGreaterThan(0)
+    expect(trace.segments[1]!.items.length).toBeLessThan(51)
+
+    // At the limit already: no third segment, and the node is told.
+    expect(run('a', [['start', 9_000, 'a']], limit(firstSize + 300))).toBeUndefined()
+    expect(segmentFiles(recordingDir(join(dir, 'a')))).toHaveLength(2)
+    expect(reached).toHaveLength(2)
   })
 
   it('refuses what is not a live trace, and a segment of another node', () => {

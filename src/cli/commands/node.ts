@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { Effect, Either, Exit } from 'effect'
+import { Effect, Either, Exit, Schema } from 'effect'
 import { catalog } from '../../catalog/index.ts'
 import { resolveNetwork } from '../../devnet/networkPlan.ts'
 import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
@@ -13,6 +13,7 @@ import type { LogLevel } from '../../runtime/services.ts'
 import { codeVersion } from '../codeVersion.ts'
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../exitCodes.ts'
 import { fail } from '../fail.ts'
+import { ByteSize } from '../../shared/paramSchemas.ts'
 
 interface NodeFlags {
   role: string
@@ -25,6 +26,7 @@ interface NodeFlags {
   bulkListen: string
   logLevel: string
   record?: boolean
+  recordLimit: string
 }
 
 export const registerNode = (program: Command): void => {
@@ -41,6 +43,7 @@ export const registerNode = (program: Command): void => {
     .option('--bulk-listen <multiaddr>', 'libp2p listen address of the bulk channel', '/ip4/127.0.0.1/tcp/0')
     .option('--log-level <level>', 'debug, info, warn or error (JSON lines on stderr)', 'info')
     .option('--record', 'record every turn of the node under DIR/recording/, for `strata devnet record` and `strata replay`')
+    .option('--record-limit <size>', 'the most disk the recording may take (all its segments, e.g. 500MiB); at the limit the node stops recording and logs a warning', '1GiB')
     .addHelpText(
       'after',
       `
@@ -62,6 +65,8 @@ const parsePort = (text: string): number => {
 const nodeAction = async (flags: NodeFlags): Promise<void> => {
   if (!isLogLevel(flags.logLevel)) return fail(`--log-level must be debug, info, warn or error, got "${flags.logLevel}"`, EXIT_BAD_INPUT)
   const metricsPort = flags.metrics === undefined ? undefined : parsePort(flags.metrics)
+  const recordLimit = Schema.decodeUnknownEither(ByteSize)(flags.recordLimit)
+  if (Either.isLeft(recordLimit)) return fail(`--record-limit must be a size like 500MiB or 2GiB, got "${flags.recordLimit}"`, EXIT_BAD_INPUT)
   const network = readNetworkFile(flags.network)
   if (Either.isLeft(network)) return fail(network.left.message, EXIT_BAD_INPUT, 'pass the file `strata devnet init` wrote, or see docs/network-file.md')
   const net = network.right
@@ -102,7 +107,7 @@ const nodeAction = async (flags: NodeFlags): Promise<void> => {
       bulkListen: flags.bulkListen,
       log,
       stop: stop.signal,
-      ...(flags.record === true ? { record: { networkFile: { path: flags.network, text: readFileSync(flags.network, 'utf8') }, codeVersion: codeVersion() } } : {}),
+      ...(flags.record === true ? { record: { networkFile: { path: flags.network, text: readFileSync(flags.network, 'utf8') }, codeVersion: codeVersion(), limitBytes: recordLimit.right } } : {}),
     }),
   )
   if (Exit.isSuccess(exit)) {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActorId } from '../address.ts'
 import type { StoreService } from '../services.ts'
@@ -31,11 +31,24 @@ export const snapshotStores = (stores: ReadonlyMap<ActorId, StoreService>): Segm
 }
 
 /**
+ * How much disk a node's recording (all its segments) may take; at the limit the node
+ * stops recording and says so once. A validator records ~11 KB a height, so a devnet
+ * left running must not fill the disk: what was recorded stays a replayable prefix.
+ */
+export interface RecordingLimit {
+  readonly bytes: number
+  /** Called once, with the bytes the recording takes, when it stops (or cannot start) at the limit. */
+  readonly onReached: (used: number) => void
+}
+
+/**
  * Appends one segment of a node's recording. Items collect in memory and are written by
  * `flush` (the node calls it on a short tick and at shutdown) or once a megabyte is
  * waiting; a SIGKILL loses at most the last tick's items, and since items are written in
  * order what survives is a consistent prefix. A write error disables the recorder with one
  * report rather than stopping the node: the node's work matters more than its recording.
+ * So does reaching the limit: the item that would pass it, and everything after, is not
+ * recorded.
  */
 export class LiveRecorder {
   private pending: Uint8Array[] = []
@@ -46,18 +59,34 @@ export class LiveRecorder {
     fd: number,
     readonly path: string,
     private readonly onError: (error: Error) => void,
+    private readonly limit: RecordingLimit | undefined,
+    /** Bytes the recording takes: earlier segments, and what this one has written or holds. */
+    private used: number,
   ) {
     this.fd = fd
   }
 
-  /** Opens the next segment file under `dir` and writes its header (segment number filled in). */
-  static open(dir: string, header: Omit<SegmentHeader, 'segment'>, onError: (error: Error) => void): LiveRecorder {
+  /**
+   * Opens the next segment file under `dir` and writes its header (segment number filled
+   * in); undefined, after `limit.onReached`, when the earlier segments already take the limit.
+   */
+  static open(dir: string, header: Omit<SegmentHeader, 'segment'>, onError: (error: Error) => void, limit?: RecordingLimit): LiveRecorder | undefined {
     mkdirSync(dir, { recursive: true })
-    const segment = segmentFiles(dir).length + 1
-    const path = join(dir, `${String(segment).padStart(6, '0')}.cbors`)
-    const recorder = new LiveRecorder(openSync(path, 'wx'), path, onError)
-    recorder.append({ ...header, segment })
+    const earlier = segmentFiles(dir)
+    const used = earlier.reduce((sum, file) => sum + statSync(file).size, 0)
+    if (limit !== undefined && used >= limit.bytes) {
+      limit.onReached(used)
+      return undefined
+    }
+    const path = join(dir, `${String(earlier.length + 1).padStart(6, '0')}.cbors`)
+    const recorder = new LiveRecorder(openSync(path, 'wx'), path, onError, limit, used)
+    recorder.append({ ...header, segment: earlier.length + 1 })
     recorder.flush()
+    // Not even the header fitted: no segment rather than an empty one.
+    if (recorder.fd === undefined) {
+      rmSync(path, { force: true })
+      return undefined
+    }
     return recorder
   }
 
@@ -88,9 +117,16 @@ export class LiveRecorder {
   private append(item: SegmentHeader | RecordedItem): void {
     if (this.fd === undefined) return
     const bytes = encodeItem(item)
+    if (this.limit !== undefined && this.used + bytes.length > this.limit.bytes) return this.stopAtLimit(this.limit)
+    this.used += bytes.length
     this.pending.push(bytes)
     this.pendingBytes += bytes.length
     if (this.pendingBytes >= FLUSH_BYTES) this.flush()
+  }
+
+  private stopAtLimit(limit: RecordingLimit): void {
+    this.close()
+    limit.onReached(this.used)
   }
 
   private fail(error: Error): void {

@@ -38,7 +38,12 @@ export interface NodeOptions {
   /** Aborted to stop the node cleanly (SIGTERM, SIGINT). */
   readonly stop: AbortSignal
   /** Record every turn under `<data>/recording/` (docs/process-mode.md, "Recording and replay"). */
-  readonly record?: { readonly networkFile: { readonly path: string; readonly text: string }; readonly codeVersion: string }
+  readonly record?: {
+    readonly networkFile: { readonly path: string; readonly text: string }
+    readonly codeVersion: string
+    /** The most disk the recording (all its segments) may take, in bytes. */
+    readonly limitBytes: number
+  }
 }
 
 export type NodeError = DataDirError | StoreOpenError | NatsConnectError | NatsPermissionError | BulkStartError | MetricsServerError
@@ -227,9 +232,17 @@ const openRecorder = (options: NodeOptions, runSeed: number, stores: ReadonlyMap
             stores: snapshotStores(stores),
           },
           (error) => options.log.write('error', 'recording stopped: cannot write it', { error: error.message }),
+          {
+            bytes: options.record!.limitBytes,
+            onReached: (used) =>
+              options.log.write('warn', `recording stopped at its limit: ${used} bytes recorded of ${options.record!.limitBytes}; what is recorded replays as it is`, {
+                hint: 'export it with `strata devnet record`, then remove DIR/recording/ or pass a larger --record-limit',
+              }),
+          },
         )
+        if (recorder === undefined) return { recorder, tick: undefined }
         const tick = setInterval(() => recorder.flush(), RECORDING_FLUSH_MS)
-        options.log.write('info', 'recording', { path: recorder.path })
+        options.log.write('info', 'recording', { path: recorder.path, limitBytes: options.record!.limitBytes })
         return { recorder, tick }
       },
       catch: (e) => new DataDirError({ path: recordingDir(options.dataDir), detail: `cannot start the recording: ${String(e)}`, hint: 'check that the data directory is writable, or run without --record' }),
@@ -237,7 +250,7 @@ const openRecorder = (options: NodeOptions, runSeed: number, stores: ReadonlyMap
     ({ recorder, tick }) =>
       Effect.sync(() => {
         clearInterval(tick)
-        recorder.close()
+        recorder?.close()
       }),
   ).pipe(Effect.map(({ recorder }) => recorder))
 
