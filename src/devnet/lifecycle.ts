@@ -41,7 +41,11 @@ export const runningState = (layout: DevnetLayout): DevnetState | undefined => {
  * each with its data directory, log file and a metrics port, and writes the state file.
  * `detached`: the processes outlive this one (`devnet up --detach`).
  */
-export const startDevnet = async (layout: DevnetLayout, net: NetworkFile, options: { readonly detached: boolean; readonly record: boolean }): Promise<{ readonly state: DevnetState; readonly exits: Promise<unknown>[] }> => {
+export const startDevnet = async (
+  layout: DevnetLayout,
+  net: NetworkFile,
+  options: { readonly detached: boolean; readonly record: boolean; readonly recordLimit?: string },
+): Promise<{ readonly state: DevnetState; readonly exits: Promise<unknown>[] }> => {
   const stale = readState(layout.stateFile)
   if (Either.isRight(stale) && stale.right !== undefined && runningState(layout) !== undefined) {
     throw new DevnetError({ detail: `a devnet already runs in ${layout.dir} (nats-server pid ${stale.right.nats.pid})`, hint: `see it with \`strata devnet status --dir ${layout.dir}\`, stop it with \`strata devnet down --dir ${layout.dir}\`` })
@@ -57,7 +61,7 @@ export const startDevnet = async (layout: DevnetLayout, net: NetworkFile, option
   const nodes: DevnetState['nodes'][number][] = []
   for (const node of net.nodes) {
     const metricsPort = await freePort()
-    const launched = launchNode({ id: node.id, role: node.role, networkFile, dataDir: resolve(layout.nodeData(node.id)), logFile: layout.nodeLog(node.id), metricsPort, detached: options.detached, record: options.record })
+    const launched = launchNode({ id: node.id, role: node.role, networkFile, dataDir: resolve(layout.nodeData(node.id)), logFile: layout.nodeLog(node.id), metricsPort, detached: options.detached, record: options.record, ...(options.recordLimit === undefined ? {} : { recordLimit: options.recordLimit }) })
     exits.push(launched.exited)
     nodes.push({ id: node.id, role: node.role, pid: launched.pid, data: layout.nodeData(node.id), log: layout.nodeLog(node.id), metricsPort })
   }

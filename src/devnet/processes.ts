@@ -15,6 +15,8 @@ export interface NodeLaunch {
   readonly detached: boolean
   /** Pass `--record`: the node records its turns for `devnet record` and `replay`. */
   readonly record: boolean
+  /** `--record-limit` for a recording node (the node's default when absent). */
+  readonly recordLimit?: string
 }
 
 export interface Launched {
@@ -26,7 +28,7 @@ export interface Launched {
 export const launchNode = (launch: NodeLaunch): Launched => {
   const args = [STRATA_BIN, 'node', '--role', launch.role, '--id', launch.id, '--network', launch.networkFile, '--data', launch.dataDir]
   if (launch.metricsPort !== undefined) args.push('--metrics', String(launch.metricsPort))
-  if (launch.record) args.push('--record')
+  if (launch.record) args.push('--record', ...(launch.recordLimit === undefined ? [] : ['--record-limit', launch.recordLimit]))
   const log = openSync(launch.logFile, 'a')
   const child = spawn(process.execPath, args, { stdio: ['ignore', log, log], detached: true })
   closeSync(log)

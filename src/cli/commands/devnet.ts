@@ -17,6 +17,7 @@ import { codeVersion } from '../codeVersion.ts'
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../exitCodes.ts'
 import { fail } from '../fail.ts'
 import { loadScenarioOrExit } from '../loadScenarioOrExit.ts'
+import { recordLimitOrExit } from '../recordLimit.ts'
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/reference.yaml', import.meta.url))
 const DEFAULT_DIR = 'devnet'
@@ -52,7 +53,10 @@ its fault schedule stays simulation-only (the network model is the real one here
     .option('--dir <dir>', 'the devnet directory', DEFAULT_DIR)
     .option('--detach', 'start the processes in the background and return once every node is up')
     .option('--no-record', "don't record the nodes' turns (recorded by default, for `devnet record` and `strata replay`)")
-    .action((scenario: string | undefined, flags: { dir: string; detach?: boolean; record: boolean }) => upAction(scenario, devnetLayout(flags.dir), { detach: flags.detach === true, record: flags.record }))
+    .option('--record-limit <size>', "the most disk each node's recording may take, e.g. 500MiB (default: strata node's, 1GiB)")
+    .action((scenario: string | undefined, flags: { dir: string; detach?: boolean; record: boolean; recordLimit?: string }) =>
+      upAction(scenario, devnetLayout(flags.dir), { detach: flags.detach === true, record: flags.record, ...(flags.recordLimit === undefined ? {} : { recordLimit: flags.recordLimit }) }),
+    )
   devnet
     .command('status')
     .description("every node's role, pid and status (validators: height, and minHeight over them)")
@@ -119,14 +123,19 @@ const loadNetwork = (layout: DevnetLayout): NetworkFile => {
   return net.right
 }
 
-const upAction = async (scenarioPath: string | undefined, layout: DevnetLayout, { detach, record }: { readonly detach: boolean; readonly record: boolean }): Promise<void> => {
+const upAction = async (
+  scenarioPath: string | undefined,
+  layout: DevnetLayout,
+  options: { readonly detach: boolean; readonly record: boolean; readonly recordLimit?: string },
+): Promise<void> => {
+  if (options.recordLimit !== undefined) recordLimitOrExit(options.recordLimit)
   if (findNatsServer() === undefined) return fail('nats-server is not installed', EXIT_BAD_INPUT, INSTALL_HINT)
   if (readNetworkFile(layout.networkFile).pipe(Either.isLeft)) await initAction(scenarioPath, layout)
   else if (scenarioPath !== undefined) process.stderr.write(`strata: ${layout.dir} already holds a devnet; starting it (the scenario argument is only used to create one)\n`)
   const net = loadNetwork(layout)
   let started: Awaited<ReturnType<typeof startDevnet>>
   try {
-    started = await startDevnet(layout, net, { detached: detach, record })
+    started = await startDevnet(layout, net, { detached: options.detach, record: options.record, ...(options.recordLimit === undefined ? {} : { recordLimit: options.recordLimit }) })
   } catch (error) {
     if (error instanceof DevnetError || error instanceof NatsServerError) return fail(error.message, EXIT_CHECK_FAILED, error.hint)
     throw error
@@ -135,7 +144,7 @@ const upAction = async (scenarioPath: string | undefined, layout: DevnetLayout, 
   process.stdout.write(`${whereText(state)}\n`)
   const nc = await adminConnection(net).catch((error: Error) => fail(`cannot reach the devnet's NATS: ${error.message}`, EXIT_CHECK_FAILED, `see ${state.nats.log}`))
   const ready = await waitUntilUp(state, nc)
-  if (detach) {
+  if (options.detach) {
     process.stdout.write(`${formatReport(ready)}\n`)
     await nc.close()
     if (!ready.allUp) return fail(`not every node came up within ${START_TIMEOUT_MS / 1000}s`, EXIT_CHECK_FAILED, `see the logs in ${layout.logs}; stop with \`strata devnet down --dir ${layout.dir}\``)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { Effect, Either, Exit, Schema } from 'effect'
+import { Effect, Either, Exit } from 'effect'
 import { catalog } from '../../catalog/index.ts'
 import { resolveNetwork } from '../../devnet/networkPlan.ts'
 import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
@@ -13,7 +13,7 @@ import type { LogLevel } from '../../runtime/services.ts'
 import { codeVersion } from '../codeVersion.ts'
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../exitCodes.ts'
 import { fail } from '../fail.ts'
-import { ByteSize } from '../../shared/paramSchemas.ts'
+import { recordLimitOrExit } from '../recordLimit.ts'
 
 interface NodeFlags {
   role: string
@@ -65,8 +65,7 @@ const parsePort = (text: string): number => {
 const nodeAction = async (flags: NodeFlags): Promise<void> => {
   if (!isLogLevel(flags.logLevel)) return fail(`--log-level must be debug, info, warn or error, got "${flags.logLevel}"`, EXIT_BAD_INPUT)
   const metricsPort = flags.metrics === undefined ? undefined : parsePort(flags.metrics)
-  const recordLimit = Schema.decodeUnknownEither(ByteSize)(flags.recordLimit)
-  if (Either.isLeft(recordLimit)) return fail(`--record-limit must be a size like 500MiB or 2GiB, got "${flags.recordLimit}"`, EXIT_BAD_INPUT)
+  const recordLimit = recordLimitOrExit(flags.recordLimit)
   const network = readNetworkFile(flags.network)
   if (Either.isLeft(network)) return fail(network.left.message, EXIT_BAD_INPUT, 'pass the file `strata devnet init` wrote, or see docs/network-file.md')
   const net = network.right
@@ -107,7 +106,7 @@ const nodeAction = async (flags: NodeFlags): Promise<void> => {
       bulkListen: flags.bulkListen,
       log,
       stop: stop.signal,
-      ...(flags.record === true ? { record: { networkFile: { path: flags.network, text: readFileSync(flags.network, 'utf8') }, codeVersion: codeVersion(), limitBytes: recordLimit.right } } : {}),
+      ...(flags.record === true ? { record: { networkFile: { path: flags.network, text: readFileSync(flags.network, 'utf8') }, codeVersion: codeVersion(), limitBytes: recordLimit } } : {}),
     }),
   )
   if (Exit.isSuccess(exit)) {
