@@ -203,7 +203,7 @@ export class ValidatorNode {
   }
 
   /** Hands a signature-checked vote to the machine (perhaps held back in a run of quiet ones), then as `drive`. */
-  private count(vote: SignedVote): void {
+  private countVote(vote: SignedVote): void {
     const now = this.tk.clock.now()
     this.enqueue(() => this.votes.offer(vote, now))
   }
@@ -254,7 +254,7 @@ export class ValidatorNode {
     const outgoing = this.byzantine?.vote(signed) ?? [{ to: 'all', kind: 'tendermint.vote', body: signed } as const]
     this.own.votes.set(`${signed.round}/${signed.type}`, outgoing)
     for (const o of outgoing) this.send(o)
-    this.count(signed)
+    this.countVote(signed)
   }
 
   /**
@@ -370,7 +370,7 @@ export class ValidatorNode {
       this.tk.log.log('info', `dropping ${vote.type} ${vote.height}/${vote.round} of ${vote.validatorAddress}: ${problem}`)
       return
     }
-    this.count(vote)
+    this.countVote(vote)
   }
 
   private receiveProposal(envelope: Envelope, proposal: SignedProposal): void {
