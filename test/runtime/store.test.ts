@@ -343,6 +343,16 @@ describe('MemoryStore figures and crash modes', () => {
   })
 })
 
+/** What opening `dir` throws, or undefined when it opens. */
+const openError = (dir: string): unknown => {
+  try {
+    LmdbStore.open(dir)
+  } catch (caught) {
+    return caught
+  }
+  return undefined
+}
+
 describe('LmdbStore', () => {
   it('commits by itself once the overlay reaches the flush threshold', async () => {
     const dir = freshDir()
@@ -438,14 +448,7 @@ describe('LmdbStore', () => {
     record.writeUInt16LE(500, 20) // a key longer than the record
     record.writeUInt32LE(zlib.crc32(record.subarray(20), zlib.crc32(record.subarray(0, 16))), 16)
     fs.writeFileSync(path.join(dir, 'strata.wal'), record)
-    const error = (() => {
-      try {
-        LmdbStore.open(dir)
-      } catch (caught) {
-        return caught
-      }
-      return undefined
-    })()
+    const error = openError(dir)
     expect(error).toBeInstanceOf(StoreOpenError)
     expect((error as StoreOpenError).detail).toMatch(/strata\.wal: the record at byte 0 is damaged: a key runs past the record/)
   })
@@ -463,14 +466,7 @@ describe('LmdbStore', () => {
     const file = path.join(parent, 'a-file')
     fs.writeFileSync(file, 'not a directory')
     for (const dir of [path.join(file, 'db'), file]) {
-      const error = (() => {
-        try {
-          LmdbStore.open(dir)
-        } catch (caught) {
-          return caught
-        }
-        return undefined
-      })()
+      const error = openError(dir)
       expect(error).toBeInstanceOf(StoreOpenError)
       expect(error).toMatchObject({ _tag: 'StoreOpenError', path: dir })
       expect((error as StoreOpenError).detail).not.toBe('')
