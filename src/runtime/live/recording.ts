@@ -1,5 +1,5 @@
-import { decodeFirst } from 'cborg'
 import type { ActorId } from '../address.ts'
+import { decodeSequenceItem } from '../codec/cborSequence.ts'
 import { encodeCanonical } from '../codec/cbor.ts'
 import type { Micros } from '../time.ts'
 
@@ -96,21 +96,15 @@ export interface DecodedSequence {
   readonly stopped?: 'truncated' | 'corrupt'
 }
 
-// cborg reports running out of bytes with these phrases; anything else is malformed data.
-const OUT_OF_DATA = /not enough data|not enough entries/
-
 /** Decodes a CBOR sequence item by item, keeping the complete prefix of a cut or damaged file. */
 export const decodeSequence = (bytes: Uint8Array): DecodedSequence => {
   const items: unknown[] = []
   let offset = 0
   while (offset < bytes.length) {
-    try {
-      const [value, rest] = decodeFirst(bytes.subarray(offset))
-      items.push(value)
-      offset = bytes.length - rest.length
-    } catch (error) {
-      return { items, completeBytes: offset, stopped: OUT_OF_DATA.test((error as Error).message) ? 'truncated' : 'corrupt' }
-    }
+    const item = decodeSequenceItem(bytes, offset)
+    if (!('value' in item)) return { items, completeBytes: offset, stopped: 'truncated' in item ? 'truncated' : 'corrupt' }
+    items.push(item.value)
+    offset = item.next
   }
   return { items, completeBytes: offset }
 }

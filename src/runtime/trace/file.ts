@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
-import { decodeFirst, encode, encodeInto, rfc8949EncodeOptions } from 'cborg'
+import { encode, encodeInto, rfc8949EncodeOptions } from 'cborg'
+import { decodeSequenceItem } from '../codec/cborSequence.ts'
 import { Data, Either } from 'effect'
 import type { TraceEvent, TraceFooter, TraceHeader } from './event.ts'
 import { TRACE_EVENT_TYPE_CODES, TraceHash } from './traceHash.ts'
@@ -242,21 +243,6 @@ export interface TraceFileContents {
   readonly truncated: boolean
 }
 
-type Decoded = { readonly value: unknown; readonly next: number } | { readonly truncated: true } | { readonly error: string }
-
-// cborg reports running out of bytes with these phrases; anything else is malformed data.
-const OUT_OF_DATA = /not enough data|not enough entries/
-
-const decodeAt = (bytes: Uint8Array, offset: number): Decoded => {
-  try {
-    const [value, rest] = decodeFirst(bytes.subarray(offset))
-    return { value, next: bytes.length - rest.length }
-  } catch (error) {
-    const message = (error as Error).message
-    return OUT_OF_DATA.test(message) ? { truncated: true } : { error: message }
-  }
-}
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
 
@@ -305,7 +291,7 @@ export const readTraceFile = (path: string): Either.Either<TraceFileContents, Tr
   }
   const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
 
-  const first = bytes.length === 0 ? { truncated: true as const } : decodeAt(bytes, 0)
+  const first = bytes.length === 0 ? { truncated: true as const } : decodeSequenceItem(bytes, 0)
   if ('truncated' in first) return fail('not-a-trace', 'not a strata trace file (it ends before a complete header)')
   if ('error' in first || !isRecord(first.value) || first.value['format'] !== 'strata-trace') {
     return fail('not-a-trace', 'not a strata trace file (it does not start with a strata-trace header)')
@@ -333,7 +319,7 @@ export const readTraceFile = (path: string): Either.Either<TraceFileContents, Tr
       offset = reader.pos
       continue
     }
-    const decoded = decodeAt(bytes, offset)
+    const decoded = decodeSequenceItem(bytes, offset)
     if ('truncated' in decoded) break
     if ('error' in decoded) return fail('corrupt', `item after event #${events.length} (byte ${offset}) is not valid CBOR: ${decoded.error}`)
     if (isFooter(decoded.value)) {
