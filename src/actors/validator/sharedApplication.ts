@@ -13,8 +13,9 @@ const GENESIS_CAPACITY = 8
  * set. So answers are kept by the identity of their inputs — the state object, the block's
  * transactions (blocks are decoded once per process, see blockDecoding.ts) and a
  * BlockInfo equal field by field — and validators that start from equal genesis data
- * share the genesis state object, and so go on sharing state objects height after height. A validator whose inputs
- * differ in any way computes its own answer, exactly as without the sharing.
+ * share the genesis state object, and so go on sharing state objects height after
+ * height. A validator whose inputs differ in any way computes its own answer, exactly
+ * as without the sharing.
  */
 export const sharedApplication = <S extends object>(app: Application<S>): Application<S> => {
   const genesisStates: { readonly genesis: Genesis; readonly state: S }[] = []
