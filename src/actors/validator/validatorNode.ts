@@ -48,7 +48,7 @@ import { COMMITTED, EVIDENCE_COMMITTED, SLASHED, VALIDATOR_UPDATES } from '../..
 import { isMembershipKind } from '../common/membership.ts'
 import { hostMachine } from '../common/machineHost.ts'
 import type { ActorToolkit } from '../common/toolkit.ts'
-import { decodeBlockBytes } from './blockDecoding.ts'
+import { decodeBlockBytes, rememberBuiltBlock } from './blockDecoding.ts'
 import { BlockJudge } from './blockJudge.ts'
 import { BlockStore } from './blockStore.ts'
 import { ByzantineBehaviourOf, type Outgoing } from './byzantine.ts'
@@ -343,7 +343,9 @@ export class ValidatorNode {
       evidence,
       lastCommit,
     })
-    return { blockId: blockIdOf(block), block: encodeCanonical(block), blockTime: time }
+    const bytes = encodeCanonical(block)
+    rememberBuiltBlock(bytes, block)
+    return { blockId: blockIdOf(block), block: bytes, blockTime: time }
   }
 
   // --- judging what peers send ---

@@ -1,7 +1,7 @@
 import { fc, test as propertyTest } from '@fast-check/vitest'
 import { Either } from 'effect'
 import { describe, expect, test } from 'vitest'
-import { decodeBlockBytes, MAX_BLOCK_MESSAGE_BYTES } from '../../../src/actors/validator/blockDecoding.ts'
+import { decodeBlockBytes, MAX_BLOCK_MESSAGE_BYTES, rememberBuiltBlock } from '../../../src/actors/validator/blockDecoding.ts'
 import { blockIdOf, decodeBlock, type Block } from '../../../src/protocols/chain/block.ts'
 import { decodeStrict, encodeCanonical } from '../../../src/runtime/codec/cbor.ts'
 import { PROPERTY_SEED } from '../../support/propertySeed.ts'
@@ -34,6 +34,16 @@ describe('decodeBlockBytes', () => {
       expect(blockIdOf(decoded!)).toBe(blockIdOf(block))
       // Equal bytes in another buffer: the same answer, shared.
       expect(decodeBlockBytes(bytes.slice())).toBe(decoded)
+    }
+  })
+
+  test('a block the process built answers for its bytes, and is exactly what they decode to', () => {
+    for (const block of chainTagged('built')) {
+      const bytes = bytesOf(block)
+      rememberBuiltBlock(bytes, block)
+      expect(decodeBlockBytes(bytes.slice())).toBe(block)
+      // What remembering relies on: no field the decoding would add, drop or convert.
+      expect(direct(bytes)).toStrictEqual(block)
     }
   })
 
