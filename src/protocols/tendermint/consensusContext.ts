@@ -103,11 +103,26 @@ export const count = (context: ConsensusContext, metric: string): Outcome => ({ 
 
 export const initialContext = (input: ConsensusInput): ConsensusContext => ({
   config: { chainId: input.chainId, address: input.address, timeouts: { ...DEFAULT_TIMEOUTS, ...input.timeouts } },
-  height: 0,
+  ...startOfHeight(0, EMPTY_VALIDATOR_SET, { totalPower: 0n, priorities: [], proposers: [] }),
   round: 0,
-  validators: EMPTY_VALIDATOR_SET,
-  schedule: { totalPower: 0n, priorities: [], proposers: [] },
-  votes: emptyHeightVotes(0, 0n),
+  startAt: 0,
+  lastCommit: null,
+})
+
+/**
+ * What every height starts from: no votes or proposals yet, and locked and valid values
+ * and rounds reset (L53). The round, its start and the LastCommit depend on how the height
+ * is entered.
+ */
+export const startOfHeight = (
+  height: number,
+  validators: ValidatorSet,
+  schedule: ProposerSchedule,
+): Omit<ConsensusContext, 'config' | 'round' | 'startAt' | 'lastCommit'> => ({
+  height,
+  validators,
+  schedule,
+  votes: emptyHeightVotes(height, validators.totalPower),
   proposals: new Map(),
   lockedValue: null,
   lockedRound: -1,
@@ -115,9 +130,7 @@ export const initialContext = (input: ConsensusInput): ConsensusContext => ({
   validRound: -1,
   fired: NOTHING_FIRED,
   awaitingValue: false,
-  startAt: 0,
   decision: null,
-  lastCommit: null,
   conflicts: [],
 })
 

@@ -1,8 +1,8 @@
 import type { ProtocolEffect } from '../effects.ts'
-import { NOTHING_FIRED, valueOf, type ConsensusContext, type Outcome, type ReceivedProposal } from './consensusContext.ts'
+import { startOfHeight, valueOf, type ConsensusContext, type Outcome, type ReceivedProposal } from './consensusContext.ts'
 import { TIMER, type NewHeightEvent } from './consensusEvents.ts'
 import { evidenceReport } from './conflicts.ts'
-import { emptyHeightVotes, voteSetAt } from './heightVotes.ts'
+import { voteSetAt } from './heightVotes.ts'
 import { proposerSchedule } from './proposerSelection.ts'
 import { votesInIndexOrder } from './voteSet.ts'
 
@@ -43,30 +43,18 @@ export const isNewHeight = (ctx: ConsensusContext, event: NewHeightEvent): boole
   event.height > ctx.height && event.validators.validators.length > 0
 
 /**
- * A new height: locked and valid values and rounds reset (L53). After a decision the
- * precommits of the decided round stay open as the LastCommit, and round 0 waits for
- * timeout_commit counted from the decision, as CometBFT's StartTime does.
+ * A new height (see startOfHeight). After a decision the precommits of the decided round
+ * stay open as the LastCommit, and round 0 waits for timeout_commit counted from the
+ * decision, as CometBFT's StartTime does.
  */
 export const enterHeight = (ctx: ConsensusContext, event: NewHeightEvent): Outcome => {
   const decided = ctx.decision !== null && event.height === ctx.height + 1 ? ctx.decision : null
   const startAt = decided === null ? event.now : decided.commitTime + ctx.config.timeouts.commit
   const next: ConsensusContext = {
     ...ctx,
-    height: event.height,
+    ...startOfHeight(event.height, event.validators, proposerSchedule(event.validators)),
     round: event.firstRound ?? 0,
-    validators: event.validators,
-    schedule: proposerSchedule(event.validators),
-    votes: emptyHeightVotes(event.height, event.validators.totalPower),
-    proposals: new Map(),
-    lockedValue: null,
-    lockedRound: -1,
-    validValue: null,
-    validRound: -1,
-    fired: NOTHING_FIRED,
-    awaitingValue: false,
     startAt,
-    decision: null,
-    conflicts: [],
     lastCommit:
       decided === null
         ? null
