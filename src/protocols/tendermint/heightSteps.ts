@@ -1,5 +1,5 @@
 import type { ProtocolEffect } from '../effects.ts'
-import { startOfHeight, valueOf, type ConsensusContext, type Outcome, type ReceivedProposal } from './consensusContext.ts'
+import { startOfHeight, valueOf, withChanges, type ConsensusContext, type Outcome, type ReceivedProposal } from './consensusContext.ts'
 import { TIMER, type NewHeightEvent } from './consensusEvents.ts'
 import { evidenceReport } from './conflicts.ts'
 import { voteSetAt } from './heightVotes.ts'
@@ -26,7 +26,7 @@ export const decide = (
   const value = valueOf(ready.proposal)
   const commit = votesInIndexOrder(voteSetAt(ctx.votes, ready.round, 'precommit'), { blockId: value.blockId })
   return {
-    context: { ...ctx, decision: { round: ready.round, value, commitTime: now }, awaitingValue: false },
+    context: withChanges(ctx, { decision: { round: ready.round, value, commitTime: now }, awaitingValue: false }),
     effects: [
       ...cancelRoundTimers,
       {

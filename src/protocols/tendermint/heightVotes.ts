@@ -67,10 +67,11 @@ export const addHeightVote = (
   const result = addVote(round[vote.type], vote, power)
   if (result.outcome === 'duplicate') return { outcome: 'duplicate', votes }
   // A conflicting vote still counts for the block it names (see voteSet.ts).
-  const updated: RoundVotes = vote.type === 'prevote' ? { ...round, prevote: result.set } : { ...round, precommit: result.set }
+  const updated: RoundVotes =
+    vote.type === 'prevote' ? { round: round.round, prevote: result.set, precommit: round.precommit } : { round: round.round, prevote: round.prevote, precommit: result.set }
   const rounds = votes.rounds.slice()
   if (known !== undefined) rounds[at] = updated
   else rounds.splice(at < 0 ? rounds.length : at, 0, updated)
-  const next = { ...votes, rounds, catchUpRounds }
+  const next: HeightVotes = { height: votes.height, totalPower: votes.totalPower, rounds, catchUpRounds }
   return result.outcome === 'conflict' ? { outcome: 'conflict', votes: next, existing: result.existing } : { outcome: 'added', votes: next }
 }

@@ -2,6 +2,7 @@ import {
   count,
   proposerOfRound,
   unchanged,
+  withChanges,
   type Conflict,
   type ConsensusContext,
   type Outcome,
@@ -31,7 +32,7 @@ export const receiveVote = (ctx: ConsensusContext, vote: SignedVote): Outcome =>
     const validator = last.validators.validators[vote.validatorIndex]
     if (validator?.address !== vote.validatorAddress) return count(ctx, 'tendermint.votes.unknown-validator')
     const result = addVote(last.precommits, vote, validator.power)
-    if (result.outcome === 'added') return unchanged({ ...ctx, lastCommit: { ...last, precommits: result.set } })
+    if (result.outcome === 'added') return unchanged(withChanges(ctx, { lastCommit: { ...last, precommits: result.set } }))
     if (result.outcome === 'duplicate') return unchanged(ctx)
     const withVote = { ...last, precommits: result.set }
     const conflict: Conflict = {
@@ -40,9 +41,9 @@ export const receiveVote = (ctx: ConsensusContext, vote: SignedVote): Outcome =>
       validatorPower: validator.power,
       totalPower: last.validators.totalPower,
     }
-    if (isKnownConflict(last.conflicts, conflict)) return unchanged({ ...ctx, lastCommit: withVote })
+    if (isKnownConflict(last.conflicts, conflict)) return unchanged(withChanges(ctx, { lastCommit: withVote }))
     return {
-      context: { ...ctx, lastCommit: { ...withVote, conflicts: [...last.conflicts, conflict] } },
+      context: withChanges(ctx, { lastCommit: { ...withVote, conflicts: [...last.conflicts, conflict] } }),
       effects: [evidenceReport(conflict, last.blockTime)],
     }
   }
@@ -55,7 +56,7 @@ const receiveCurrentVote = (ctx: ConsensusContext, vote: SignedVote): Outcome =>
   const result = addHeightVote(ctx.votes, vote, validator.power, ctx.round)
   switch (result.outcome) {
     case 'added':
-      return unchanged({ ...ctx, votes: result.votes })
+      return unchanged(withChanges(ctx, { votes: result.votes }))
     case 'duplicate':
       return unchanged(ctx)
     case 'unwanted-round':
@@ -67,8 +68,8 @@ const receiveCurrentVote = (ctx: ConsensusContext, vote: SignedVote): Outcome =>
         validatorPower: validator.power,
         totalPower: ctx.validators.totalPower,
       }
-      if (isKnownConflict(ctx.conflicts, conflict)) return unchanged({ ...ctx, votes: result.votes })
-      const next = { ...ctx, votes: result.votes, conflicts: [...ctx.conflicts, conflict] }
+      if (isKnownConflict(ctx.conflicts, conflict)) return unchanged(withChanges(ctx, { votes: result.votes }))
+      const next = withChanges(ctx, { votes: result.votes, conflicts: [...ctx.conflicts, conflict] })
       // after the decision the block time is known: report at once
       return ctx.decision === null ? unchanged(next) : { context: next, effects: [evidenceReport(conflict, ctx.decision.value.blockTime)] }
     }
@@ -98,5 +99,5 @@ export const receiveProposal = (ctx: ConsensusContext, event: ProposalEvent): Ou
   }
   const received: ReceivedProposal = { proposal, valid: event.valid, blockTime: event.blockTime }
   const byProposer = new Map(ctx.proposals.get(proposal.round)).set(proposal.proposerAddress, received)
-  return unchanged({ ...ctx, proposals: new Map(ctx.proposals).set(proposal.round, byProposer) })
+  return unchanged(withChanges(ctx, { proposals: new Map(ctx.proposals).set(proposal.round, byProposer) }))
 }

@@ -6,6 +6,7 @@ import {
   selfIndex,
   unchanged,
   valueOf,
+  withChanges,
   type ConsensusContext,
   type Outcome,
   type ReceivedProposal,
@@ -41,7 +42,7 @@ const timer = (ctx: ConsensusContext, name: string, after: number): ProtocolEffe
 export const startRound = (ctx: ConsensusContext, round: number, now: number): Outcome => {
   const schedule = scheduleThrough(ctx.schedule, round)
   const proposer = schedule.proposers[round]!
-  const next: ConsensusContext = { ...ctx, round, schedule, fired: NOTHING_FIRED, awaitingValue: false }
+  const next = withChanges(ctx, { round, schedule, fired: NOTHING_FIRED, awaitingValue: false })
   const effects: ProtocolEffect[] = [
     { type: 'report', event: 'tendermint.round', data: { height: ctx.height, round, proposer } },
     timer(next, TIMER.propose, timeoutPropose(ctx.config.timeouts, round)),
@@ -75,7 +76,7 @@ const publishProposal = (ctx: ConsensusContext, value: ProposalValue, polRound: 
 /** The host's answer to need-proposal, if we still wait for it in this round. */
 export const proposeValue = (ctx: ConsensusContext, event: ProposalValueEvent): Outcome => {
   if (!ctx.awaitingValue || event.height !== ctx.height || event.round !== ctx.round) return unchanged(ctx)
-  return { context: { ...ctx, awaitingValue: false }, effects: [publishProposal(ctx, event.value, -1, event.now)] }
+  return { context: withChanges(ctx, { awaitingValue: false }), effects: [publishProposal(ctx, event.value, -1, event.now)] }
 }
 
 /**
@@ -108,29 +109,28 @@ export const castVote = (ctx: ConsensusContext, type: VoteType, blockId: string 
 /** L36 with step = prevote: lock on the value, remember it as valid, precommit it. */
 export const lockAndPrecommit = (ctx: ConsensusContext, received: ReceivedProposal, now: number): Outcome => {
   const value = valueOf(received)
-  const locked: ConsensusContext = {
-    ...ctx,
+  const locked = withChanges(ctx, {
     lockedValue: value,
     lockedRound: ctx.round,
     validValue: value,
     validRound: ctx.round,
     fired: { ...ctx.fired, polka: true },
-  }
+  })
   return castVote(locked, 'precommit', value.blockId, now)
 }
 
 /** L36 with step = precommit: too late to lock, but the value becomes the valid value (L42–43). */
 export const recordValidValue = (ctx: ConsensusContext, received: ReceivedProposal): Outcome =>
-  unchanged({ ...ctx, validValue: valueOf(received), validRound: ctx.round, fired: { ...ctx.fired, polka: true } })
+  unchanged(withChanges(ctx, { validValue: valueOf(received), validRound: ctx.round, fired: { ...ctx.fired, polka: true } }))
 
 /** L34–35. */
 export const scheduleTimeoutPrevote = (ctx: ConsensusContext): Outcome => ({
-  context: { ...ctx, fired: { ...ctx.fired, prevoteTimeout: true } },
+  context: withChanges(ctx, { fired: { ...ctx.fired, prevoteTimeout: true } }),
   effects: [timer(ctx, TIMER.prevote, timeoutPrevote(ctx.config.timeouts, ctx.round))],
 })
 
 /** L47–48. */
 export const scheduleTimeoutPrecommit = (ctx: ConsensusContext): Outcome => ({
-  context: { ...ctx, fired: { ...ctx.fired, precommitTimeout: true } },
+  context: withChanges(ctx, { fired: { ...ctx.fired, precommitTimeout: true } }),
   effects: [timer(ctx, TIMER.precommit, timeoutPrecommit(ctx.config.timeouts, ctx.round))],
 })
