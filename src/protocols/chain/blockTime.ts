@@ -15,13 +15,24 @@ export const expectedBlockTime = (
 ): number | undefined => {
   if (lastCommit === null) return genesisTime
   if (lastValidators === null) return undefined
+  const known = blockTimes.get(lastCommit)
+  if (known?.validators === lastValidators) return known.time
   const powers = powersOf(lastValidators)
   const votes = lastCommit.signatures.flatMap((vote) => {
     const power = powers.get(vote.validatorAddress)
     return power === undefined ? [] : [{ timestamp: vote.timestamp, power }]
   })
-  return medianTime(votes)
+  const time = medianTime(votes)
+  blockTimes.set(lastCommit, { validators: lastValidators, time })
+  return time
 }
+
+/**
+ * Memoized per commit and set object (both immutable): a block's time is worked out when
+ * it is judged and again when it is applied, and in simulation every validator does both
+ * with the same decoded commit.
+ */
+const blockTimes = new WeakMap<Commit, { readonly validators: ValidatorSet; readonly time: number | undefined }>()
 
 /** Memoized per set object (sets are immutable): every block of a height is timed against the same set. */
 const powerMaps = new WeakMap<ValidatorSet, ReadonlyMap<string, bigint>>()

@@ -140,6 +140,15 @@ describe('BFT time', () => {
     expect(expectedBlockTime(commit([at(0, 9), at(1, 5, null), at(2, 5), at(3, 5)]), powers, 0)).toBe(5)
     expect(expectedBlockTime(null, null, 42)).toBe(42)
   })
+
+  test('one commit object timed under two sets gets the median of each set, whichever was asked before', () => {
+    const powers = validatorSet([10n, 20n, 30n, 40n])
+    const reversed = validatorSet([40n, 30n, 20n, 10n])
+    const at = (index: number, timestamp: number) => precommit(powers, index, { height: 1, round: 0, blockId: 'ab'.repeat(32), timestamp })
+    const commit = { height: 1, round: 0, blockId: 'ab'.repeat(32), signatures: [at(0, 5), at(1, 5), at(2, 9), at(3, 9)] }
+    // Under `reversed` the two votes at 5 carry 10 + 20 of 100: the median moves to 9.
+    expect([powers, reversed, powers, reversed].map((set) => expectedBlockTime(commit, set, 0))).toEqual([5, 9, 5, 9])
+  })
 })
 
 describe('a block fetched while catching up', () => {
