@@ -14,32 +14,47 @@ export const prngFromSeed = (seed: number): PrngState => {
 
 /** Returns a uniform 32-bit unsigned integer and the next state. */
 export const prngNext = (s: PrngState): readonly [number, PrngState] => {
-  let [a, b, c, d] = s
+  const words: [number, number, number, number] = [s[0], s[1], s[2], s[3]]
+  return [advance(words), words]
+}
+
+/** One sfc32 step on `words`, in place; returns the drawn number. */
+const advance = (words: [number, number, number, number]): number => {
+  let [a, b, c, d] = words
   const t = (((a + b) | 0) + d) | 0
   d = (d + 1) | 0
   a = b ^ (b >>> 9)
   b = (c + (c << 3)) | 0
   c = (c << 21) | (c >>> 11)
   c = (c + t) | 0
-  return [t >>> 0, [a, b, c, d]]
+  words[0] = a
+  words[1] = b
+  words[2] = c
+  words[3] = d
+  return t >>> 0
 }
 
-/** A mutable wrapper for code that draws many numbers in one step. */
+/**
+ * A mutable wrapper for code that draws many numbers in one step. Its words change in
+ * place: the simulator draws for every message, and a new state per draw was garbage.
+ */
 export class Prng {
-  constructor(private state: PrngState) {}
+  private readonly words: [number, number, number, number]
+
+  constructor(state: PrngState) {
+    this.words = [state[0], state[1], state[2], state[3]]
+  }
 
   static fromSeed(seed: number): Prng {
     return new Prng(prngFromSeed(seed))
   }
 
   snapshot(): PrngState {
-    return this.state
+    return [this.words[0], this.words[1], this.words[2], this.words[3]]
   }
 
   uint32(): number {
-    const [value, next] = prngNext(this.state)
-    this.state = next
-    return value
+    return advance(this.words)
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */
