@@ -30,8 +30,13 @@ export class VoteRun {
     this.machine.send({ type: 'tendermint.votes', now, votes: [...quietVotesInOrder(run), vote], quiet: run })
   }
 
-  /** Sends `event`, after the votes held back: the machine must count them first. */
+  /** Sends `event`, after the votes held back (a proposal takes them along): the machine must count them first. */
   send(event: ConsensusEvent): void {
+    const run = this.quiet
+    if (run !== undefined && event.type === 'tendermint.proposal') {
+      this.quiet = undefined
+      return this.machine.send({ ...event, heldVotes: { votes: quietVotesInOrder(run), quiet: run } })
+    }
     this.flush(event.now)
     this.machine.send(event)
   }

@@ -49,6 +49,13 @@ export interface VotesEvent {
 export interface ProposalEvent extends MessageEvent<'tendermint.proposal', SignedProposal> {
   readonly valid: boolean
   readonly blockTime: number
+  /**
+   * A run of quiet votes the host held back, counted before the proposal as a
+   * `tendermint.votes` event would count them. Counting quiet votes fires no rule, so
+   * they may ride along instead of costing a machine step of their own (the previous
+   * height's late precommits are usually waiting when a proposal arrives).
+   */
+  readonly heldVotes?: Pick<VotesEvent, 'votes' | 'quiet'>
 }
 
 /** A block this node proposes: the encoded block, its id and header time. */

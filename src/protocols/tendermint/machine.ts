@@ -12,7 +12,7 @@ import {
 } from './consensusEvents.ts'
 import { decide, enterHeight, isNewHeight } from './heightSteps.ts'
 import { receiveProposal, receiveVote } from './intake.ts'
-import { receiveVotes } from './quietVotes.ts'
+import { afterHeldVotes, receiveVotes } from './quietVotes.ts'
 import {
   castVote,
   lockAndPrecommit,
@@ -96,7 +96,7 @@ export const tendermintMachine = setup({
     // quarter less than through enqueueActions (measured), and votes are most events.
     countQuietVote: assign(({ context, event }) => voteOutcome(context, event as VoteEvent).context),
     receiveVotes: run((ctx, event) => receiveVotes(ctx, (event as VotesEvent).votes, (event as VotesEvent).quiet)),
-    receiveProposal: run((ctx, event) => receiveProposal(ctx, event as ProposalEvent)),
+    receiveProposal: run((ctx, event) => afterHeldVotes(ctx, (event as ProposalEvent).heldVotes, (counted) => receiveProposal(counted, event as ProposalEvent))),
     proposeValue: run((ctx, event) => proposeValue(ctx, event as ProposalValueEvent)),
     // The round enterHeight set: 0, or the one a restarted validator resumes in.
     startFirstRound: run((ctx, event) => startRound(ctx, ctx.round, event.now)),

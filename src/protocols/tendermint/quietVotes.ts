@@ -1,4 +1,5 @@
 import type { ConsensusContext, Outcome } from './consensusContext.ts'
+import type { VotesEvent } from './consensusEvents.ts'
 import { voteSetAt } from './heightVotes.ts'
 import { receiveVote } from './intake.ts'
 import type { SignedVote } from './messages.ts'
@@ -78,4 +79,12 @@ export const receiveVotes = (ctx: ConsensusContext, votes: readonly SignedVote[]
     effects.push(...outcome.effects)
   }
   return { context, effects }
+}
+
+/** `step` after counting the votes a proposal brought along (see ProposalEvent.heldVotes), their effects first. */
+export const afterHeldVotes = (ctx: ConsensusContext, held: Pick<VotesEvent, 'votes' | 'quiet'> | undefined, step: (ctx: ConsensusContext) => Outcome): Outcome => {
+  if (held === undefined) return step(ctx)
+  const counted = receiveVotes(ctx, held.votes, held.quiet)
+  const outcome = step(counted.context)
+  return counted.effects.length === 0 ? outcome : { context: outcome.context, effects: [...counted.effects, ...outcome.effects] }
 }

@@ -115,3 +115,22 @@ test('a round of quiet votes reaches the machine as one event, closed by the vot
   expect(sent[0]).toMatchObject({ votes: { length: 5 } })
   expect(actor.getSnapshot().matches({ inRound: 'precommit' })).toBe(true)
 })
+
+test('quiet votes held back when a proposal arrives go into the machine with it, in one event, counted first', () => {
+  const addresses = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']
+  const validators = newValidatorSet(addresses.map((address) => ({ address, power: 10n })))
+  const { actor, hosted } = startMachine('v0')
+  const sent: ConsensusEvent[] = []
+  const counting = { ...hosted, send: (event: ConsensusEvent) => (sent.push(event), hosted.send(event)) } as unknown as HostedMachine<typeof tendermintMachine>
+  const run = new VoteRun(counting)
+  run.send(newHeight(1, validators, 0))
+  run.send(timer('commit', 1, 0, 3_000))
+  sent.length = 0
+  // Two prevotes before the proposal: too few for any threshold, so they are held back.
+  for (const [i, address] of ['v1', 'v2'].entries()) run.offer(voteFrom(validators, address, 'prevote', 1, 0, 'x', 3_010 + i), 3_010 + i)
+  expect(sent).toEqual([])
+  run.send(proposed(actor.getSnapshot().context.schedule.proposers[0]!, 1, 0, BLOCKS[0]!, 3_020))
+  expect(sent.map((e) => e.type)).toEqual(['tendermint.proposal'])
+  expect(sent[0]).toMatchObject({ heldVotes: { votes: { length: 2 } } })
+  expect(actor.getSnapshot().context.votes.rounds[0]?.prevote.sum).toBe(20n)
+})
