@@ -45,12 +45,15 @@ import {
  * index.ts for the contract with the host).
  */
 
-/** Runs a pure step: assigns its context, emits its effects in order. */
+/**
+ * Runs a pure step: assigns its context (unless the step left it as it was: an XState
+ * assign copies the context into a new snapshot), emits its effects in order.
+ */
 const run = (step: (context: ConsensusContext, event: ConsensusEvent) => Outcome) =>
   enqueueActions<ConsensusContext, ConsensusEvent, undefined, ConsensusEvent, never, never, never, never, ProtocolEffect>(
     ({ context, event, enqueue }) => {
       const outcome = step(context, event)
-      enqueue.assign(() => outcome.context)
+      if (outcome.context !== context) enqueue.assign(() => outcome.context)
       for (const effect of outcome.effects) enqueue.emit(effect)
     },
   )
