@@ -1,4 +1,4 @@
-import type { Application, BlockInfo, FinalizeResult, Genesis, Tx } from '../../protocols/chain/index.ts'
+import type { Application, BlockInfo, FinalizeResult, Genesis, Tx, TxResult } from '../../protocols/chain/index.ts'
 import { samePlainData } from '../../shared/samePlainData.ts'
 
 /** Genesis states of recent runs; a process rarely starts more than a few chains. */
@@ -22,6 +22,8 @@ export const sharedApplication = <S extends object>(app: Application<S>): Applic
   const finalized = new WeakMap<S, WeakMap<readonly Tx[], { readonly info: BlockInfo; readonly result: FinalizeResult<S> }>>()
   const proposalsJudged = new WeakMap<S, WeakMap<readonly Tx[], { readonly info: BlockInfo; readonly accepted: boolean }>>()
   const hashes = new WeakMap<S, string>()
+  // A gossiped transaction is one decoded object for all the validators it reaches.
+  const checked = new WeakMap<S, WeakMap<Tx, TxResult>>()
 
   const byInputs = <T extends { readonly info: BlockInfo }>(memo: WeakMap<S, WeakMap<readonly Tx[], T>>, state: S, txs: readonly Tx[], info: BlockInfo, compute: () => T): T => {
     let byTxs = memo.get(state)
@@ -42,6 +44,13 @@ export const sharedApplication = <S extends object>(app: Application<S>): Applic
       if (genesisStates.length >= GENESIS_CAPACITY) genesisStates.shift()
       genesisStates.push({ genesis, state })
       return state
+    },
+    checkTx: (state, tx) => {
+      let byTx = checked.get(state)
+      if (byTx === undefined) checked.set(state, (byTx = new WeakMap()))
+      let result = byTx.get(tx)
+      if (result === undefined) byTx.set(tx, (result = app.checkTx(state, tx)))
+      return result
     },
     processProposal: (state, txs, info) => byInputs(proposalsJudged, state, txs, info, () => ({ info, accepted: app.processProposal(state, txs, info) })).accepted,
     finalizeBlock: (state, txs, info) => byInputs(finalized, state, txs, info, () => ({ info, result: app.finalizeBlock(state, txs, info) })).result,

@@ -18,10 +18,11 @@ const direct = composeApps([kvApp, stakingApp])
 
 /** The real application with its calls counted: a call is an answer computed afresh. */
 const counted = () => {
-  const calls = { init: 0, processProposal: 0, finalizeBlock: 0, appHash: 0 }
+  const calls = { init: 0, checkTx: 0, processProposal: 0, finalizeBlock: 0, appHash: 0 }
   const app: Application<ComposedState> = {
     ...direct,
     init: (genesis) => (calls.init++, direct.init(genesis)),
+    checkTx: (state, tx) => (calls.checkTx++, direct.checkTx(state, tx)),
     processProposal: (state, txs, info) => (calls.processProposal++, direct.processProposal(state, txs, info)),
     finalizeBlock: (state, txs, info) => (calls.finalizeBlock++, direct.finalizeBlock(state, txs, info)),
     appHash: (state) => (calls.appHash++, direct.appHash(state)),
@@ -365,4 +366,20 @@ describe('sharedApplication: validators in step and out of step', () => {
       })
     },
   )
+})
+
+describe('sharedApplication: checkTx', () => {
+  test('gives the application’s answer, computed once for one transaction object against one state', () => {
+    const { calls, shared } = counted()
+    const state = richState(shared)
+    const [good, bad] = [{ type: 'kv.set', key: 'k', value: 'v' }, { type: 'kv.set', key: 7 }]
+    for (const tx of [good, bad, good, bad]) expect(shared.checkTx(state, tx)).toEqual(direct.checkTx(state, tx))
+    expect(shared.checkTx(state, bad).code).not.toBe(0)
+    expect(calls.checkTx).toBe(2)
+    // An equal transaction in another object, or the same one against another state, is checked afresh.
+    expect(shared.checkTx(state, { ...good })).toEqual(direct.checkTx(state, good))
+    const later = shared.finalizeBlock(state, txsOf('a'), infoAt(HEIGHT)).state
+    expect(shared.checkTx(later, good)).toEqual(direct.checkTx(later, good))
+    expect(calls.checkTx).toBe(4)
+  })
 })
