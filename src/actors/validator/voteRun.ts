@@ -10,13 +10,17 @@ import type { HostedMachine } from '../common/machineHost.ts'
  */
 export class VoteRun {
   private quiet: QuietVotes | undefined
+  /** Whether the machine's state allows holding votes back, for the snapshot it was read from. */
+  private holding: { readonly snapshot: unknown; readonly allowed: boolean } | undefined
 
   constructor(private readonly machine: HostedMachine<typeof tendermintMachine>) {}
 
   /** Counts `vote` ahead, or sends it (closing the run) when the machine must see it now. */
   offer(vote: SignedVote, now: number): void {
     const snapshot = this.machine.snapshot()
-    if (!snapshot.matches('inRound') && !snapshot.matches('commit')) {
+    // Read once per snapshot: XState matches a state by parsing its path, and every vote asks.
+    if (this.holding?.snapshot !== snapshot) this.holding = { snapshot, allowed: snapshot.matches('inRound') || snapshot.matches('commit') }
+    if (!this.holding.allowed) {
       this.flush(now)
       return this.machine.send({ type: 'tendermint.votes', now, votes: [vote] })
     }
