@@ -38,6 +38,9 @@ export const makeCommit = (height: number, round: number, blockId: string, preco
     .sort((a, b) => a.validatorIndex - b.validatorIndex),
 })
 
+/** A commit's vote as a problem names it: worked out only when something is wrong, since every validator verifies every commit. */
+const at = (vote: SignedVote): string => `precommit of validator index ${vote.validatorIndex}`
+
 /**
  * Why `commit` does not prove its block under `validators` (the set of its height), or
  * undefined when it does: every signature a valid precommit of that height and round, by
@@ -47,18 +50,16 @@ export const verifyCommit = (commit: Commit, validators: ValidatorSet, chainId: 
   let power = 0n
   let lastIndex = -1
   for (const vote of commit.signatures) {
-    // Named only when something is wrong: a commit of 64 votes is verified by every validator.
-    const at = (): string => `precommit of validator index ${vote.validatorIndex}`
-    if (vote.type !== 'precommit') return `${at()} is a ${vote.type}`
+    if (vote.type !== 'precommit') return `${at(vote)} is a ${vote.type}`
     if (vote.height !== commit.height || vote.round !== commit.round) {
-      return `${at()} is for ${vote.height}/${vote.round}, the commit for ${commit.height}/${commit.round}`
+      return `${at(vote)} is for ${vote.height}/${vote.round}, the commit for ${commit.height}/${commit.round}`
     }
-    if (vote.blockId !== commit.blockId && vote.blockId !== null) return `${at()} is for another block`
-    if (vote.validatorIndex <= lastIndex) return `${at()} is duplicated or out of index order`
+    if (vote.blockId !== commit.blockId && vote.blockId !== null) return `${at(vote)} is for another block`
+    if (vote.validatorIndex <= lastIndex) return `${at(vote)} is duplicated or out of index order`
     lastIndex = vote.validatorIndex
     const validator = validators.validators[vote.validatorIndex]
-    if (validator?.address !== vote.validatorAddress) return `${at()}: ${vote.validatorAddress} is not the validator at that index`
-    if (!voteSignatureValid(chainId, vote, verify)) return `${at()} has an invalid signature`
+    if (validator?.address !== vote.validatorAddress) return `${at(vote)}: ${vote.validatorAddress} is not the validator at that index`
+    if (!voteSignatureValid(chainId, vote, verify)) return `${at(vote)} has an invalid signature`
     if (vote.blockId !== null) power += validator.power
   }
   const needed = quorum(validators.totalPower)
