@@ -38,7 +38,7 @@ export const validatorActor = (params: ValidatorParams, app: Application<Compose
   topics: [CONSENSUS_TOPIC, MEMPOOL_TOPIC, EVIDENCE_TOPIC, CHAIN_STATUS_TOPIC],
   start: Effect.gen(function* () {
     const tk = yield* actorToolkit
-    const identities = new ValidatorIdentities(tk.directory, tk.keys, VALIDATOR_ROLE)
+    const identities = ValidatorIdentities.of(tk.directory, tk.keys, VALIDATOR_ROLE)
     const chain = new ChainState(app, genesisOf(params, identities), identities)
     const node = new ValidatorNode(tk, params, identities, chain)
     return {
