@@ -77,7 +77,10 @@ export class ChainState {
     return found
   }
 
-  pubKeyOf = (address: string): string => this.identities.withAddress(address)?.pubKey ?? address
+  /** The identities' lookup itself, shared by the validators sharing them (so that answers computed with it are shared too). */
+  get pubKeyOf(): (address: string) => string {
+    return this.identities.pubKeyOf
+  }
 
   /** FinalizeBlock + Commit: the application runs the block, the set of height + 2 follows from its updates. */
   apply(block: Block, commit: Commit): FinalizeResult<ComposedState> {

@@ -73,4 +73,11 @@ export class ValidatorIdentities {
   withAddress(address: string): ValidatorIdentity | undefined {
     return this.byAddress.get(address)
   }
+
+  /**
+   * An address's public key (hex), or the address itself for one that is not a validator,
+   * as the application's BlockInfo names validators. One function per instance, so that
+   * answers computed with it can be shared by the validators sharing the instance.
+   */
+  readonly pubKeyOf = (address: string): string => this.byAddress.get(address)?.pubKey ?? address
 }

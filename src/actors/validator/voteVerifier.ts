@@ -17,8 +17,21 @@ import type { ValidatorIdentities } from './identities.ts'
  */
 const answers = new SignatureMemo<{ readonly publicKey: Uint8Array; readonly document: VoteSignDocument; readonly signature: Uint8Array; readonly valid: boolean }>(50_000)
 
-/** The validator's `VerifyVote`: ed25519 over the canonical document, with the key of the address's validator. */
-export const voteVerifier =
+/**
+ * The validator's `VerifyVote`: ed25519 over the canonical document, with the key of the
+ * address's validator. One function per identities object, so that validators sharing
+ * their identities (see ValidatorIdentities.of) share the answers memoized per check,
+ * such as a commit's verdict.
+ */
+export const voteVerifier = (identities: ValidatorIdentities): VerifyVote => {
+  let verify = verifiers.get(identities)
+  if (verify === undefined) verifiers.set(identities, (verify = verifierFor(identities)))
+  return verify
+}
+
+const verifiers = new WeakMap<ValidatorIdentities, VerifyVote>()
+
+const verifierFor =
   (identities: ValidatorIdentities): VerifyVote =>
   (address, document, sig) => {
     const identity = identities.withAddress(address)

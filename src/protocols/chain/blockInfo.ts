@@ -27,10 +27,24 @@ export const blockInfoOf = (
   block: BlockInfoSource,
   lastValidators: ValidatorSet | null,
   pubKeyOf: (address: string) => string,
-): BlockInfo => ({
-  height: block.header.height,
-  time: block.header.time,
-  proposerPubKey: pubKeyOf(block.header.proposerAddress),
-  lastCommit: block.lastCommit === null || lastValidators === null ? [] : commitInfo(block.lastCommit, lastValidators, pubKeyOf),
-  misbehavior: block.evidence.map((ev) => misbehaviorOf(ev, pubKeyOf)),
-})
+): BlockInfo => {
+  const known = infos.get(block)
+  if (known !== undefined && known.lastValidators === lastValidators && known.pubKeyOf === pubKeyOf) return known.info
+  const info: BlockInfo = {
+    height: block.header.height,
+    time: block.header.time,
+    proposerPubKey: pubKeyOf(block.header.proposerAddress),
+    lastCommit: block.lastCommit === null || lastValidators === null ? [] : commitInfo(block.lastCommit, lastValidators, pubKeyOf),
+    misbehavior: block.evidence.map((ev) => misbehaviorOf(ev, pubKeyOf)),
+  }
+  infos.set(block, { lastValidators, pubKeyOf, info })
+  return info
+}
+
+/**
+ * Memoized per block, set and lookup (blocks and sets are immutable; `pubKeyOf` must be
+ * a pure function): a block's info is made when the block is judged and again when it
+ * is applied, and in simulation by every validator, each of whose equal answers the
+ * shared application would otherwise compare field by field.
+ */
+const infos = new WeakMap<BlockInfoSource, { readonly lastValidators: ValidatorSet | null; readonly pubKeyOf: (address: string) => string; readonly info: BlockInfo }>()

@@ -47,6 +47,21 @@ const at = (vote: SignedVote): string => `precommit of validator index ${vote.va
  * a distinct member of the set at its index, and more than 2/3 of the power for the block.
  */
 export const verifyCommit = (commit: Commit, validators: ValidatorSet, chainId: string, verify: VerifyVote): string | undefined => {
+  const known = verdicts.get(commit)
+  if (known !== undefined && known.validators === validators && known.chainId === chainId && known.verify === verify) return known.problem
+  const problem = commitProblem(commit, validators, chainId, verify)
+  verdicts.set(commit, { validators, chainId, verify, problem })
+  return problem
+}
+
+/**
+ * Memoized per commit, set, chain and check (commits and sets are immutable; `verify`
+ * must be a pure function): a block's LastCommit is verified by every validator that
+ * judges the block, in simulation with one shared check.
+ */
+const verdicts = new WeakMap<Commit, { readonly validators: ValidatorSet; readonly chainId: string; readonly verify: VerifyVote; readonly problem: string | undefined }>()
+
+const commitProblem = (commit: Commit, validators: ValidatorSet, chainId: string, verify: VerifyVote): string | undefined => {
   let power = 0n
   let lastIndex = -1
   for (const vote of commit.signatures) {

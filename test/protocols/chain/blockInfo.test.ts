@@ -35,4 +35,17 @@ describe('blockInfoOf', () => {
       { type: 'duplicate-vote', pubKey: pubKeyOf(set.validators[2]!.address), height: 1, time: 123, totalVotingPower: 100n },
     ])
   })
+
+  test('one block asked about with another last set or another key lookup gets the info for those', () => {
+    const b = blocks[1]!
+    const reweighed = validatorSet([40n, 30n, 20n, 10n])
+    const otherKeys = (address: string) => `other-${address}`
+    const powersOf = (info: ReturnType<typeof blockInfoOf>) => info.lastCommit.map((v) => [v.pubKey, v.power])
+    const first = blockInfoOf(b, set, pubKeyOf)
+    expect(powersOf(blockInfoOf(b, reweighed, pubKeyOf))).toEqual(reweighed.validators.map((v) => [pubKeyOf(v.address), v.power]))
+    expect(blockInfoOf(b, set, otherKeys).proposerPubKey).toBe(otherKeys(b.header.proposerAddress))
+    expect(blockInfoOf(b, null, pubKeyOf).lastCommit).toEqual([])
+    expect(blockInfoOf(b, set, pubKeyOf)).toEqual(first)
+    expect(powersOf(first)).toEqual(set.validators.map((v) => [pubKeyOf(v.address), v.power]))
+  })
 })

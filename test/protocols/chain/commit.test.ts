@@ -23,6 +23,25 @@ describe('verifyCommit', () => {
     expect(result === undefined).toBe(3n * signed > 2n * powers.totalPower)
   })
 
+  test('one commit object asked about under another set, chain or check gets the answer for those', () => {
+    const commit = commitOf(set, 5, BLOCK, { signers: [0, 1] })
+    const stronger = validatorSet([40n, 30n, 20n, 10n])
+    const rejectAll: typeof verify = () => false
+    // Signers 0 and 1 hold 40 + 30 of 100 in `set`; under `stronger` the same addresses hold 10 + 20.
+    const answers = [
+      verifyCommit(commit, set, CHAIN_ID, verify),
+      verifyCommit(commit, stronger, CHAIN_ID, verify),
+      verifyCommit(commit, set, CHAIN_ID, rejectAll),
+      verifyCommit(commit, set, 'another-chain', verify),
+      verifyCommit(commit, set, CHAIN_ID, verify),
+    ]
+    expect(answers[0]).toBeUndefined()
+    expect(answers[1]).toMatch(/not the validator at that index|power/)
+    expect(answers[2]).toMatch(/invalid signature/)
+    expect(answers[3]).toMatch(/invalid signature/)
+    expect(answers[4]).toBeUndefined()
+  })
+
   test('the boundary: 66 of 100 is not enough, 67 is', () => {
     const powers = validatorSet([66n, 34n])
     expect(verifyCommit(commitOf(powers, 5, BLOCK, { signers: [0] }), powers, CHAIN_ID, verify)).toMatch(/66 power/)
