@@ -20,7 +20,12 @@ export const prngNext = (s: PrngState): readonly [number, PrngState] => {
 
 /** One sfc32 step on `words`, in place; returns the drawn number. */
 const advance = (words: [number, number, number, number]): number => {
-  let [a, b, c, d] = words
+  // Indexed reads, not `let [a, b, c, d] = words`: destructuring went through the array
+  // iterator, and its result objects were garbage on every draw (one per message sent).
+  let a = words[0]
+  let b = words[1]
+  let c = words[2]
+  let d = words[3]
   const t = (((a + b) | 0) + d) | 0
   d = (d + 1) | 0
   a = b ^ (b >>> 9)

@@ -27,6 +27,12 @@ interface Answer {
 }
 const forQuestion = (question: string) => (entry: Answer) => entry.question === question
 
+/** A lookup as the memo's users make one: the entry kept for the signature, if the rest of the question matches. */
+const findIn = (memo: SignatureMemo<Answer>, signature: Uint8Array, matches: (entry: Answer) => boolean): boolean | undefined => {
+  const entry = memo.entryFor(signature)
+  return entry !== undefined && matches(entry) ? entry.valid : undefined
+}
+
 describe('sameBytes', () => {
   test('is byte equality', () => {
     const a = bytes(1, 2, 3)
@@ -72,7 +78,7 @@ describe('SignatureMemo', () => {
 
   test('finds nothing it was not told', () => {
     const memo = new SignatureMemo<Answer>(4)
-    expect(memo.find(signature, () => true)).toBeUndefined()
+    expect(findIn(memo, signature, () => true)).toBeUndefined()
   })
 
   test('gives back a remembered answer, false as well as true', () => {
@@ -80,51 +86,51 @@ describe('SignatureMemo', () => {
     memo.remember({ signature, question: 'q', valid: true })
     const other = bytes(11, 20, 30, 40, 50, 60, 70, 80)
     memo.remember({ signature: other, question: 'q', valid: false })
-    expect(memo.find(signature, forQuestion('q'))).toBe(true)
-    expect(memo.find(other, forQuestion('q'))).toBe(false)
+    expect(findIn(memo, signature, forQuestion('q'))).toBe(true)
+    expect(findIn(memo, other, forQuestion('q'))).toBe(false)
     // Found by content, not by the buffer it was remembered with.
-    expect(memo.find(signature.slice(), forQuestion('q'))).toBe(true)
+    expect(findIn(memo, signature.slice(), forQuestion('q'))).toBe(true)
   })
 
-  test('passes the remembered entry to `matches` and answers nothing when it does not match', () => {
+  test('gives the remembered entry for its signature, which the caller then matches', () => {
     const memo = new SignatureMemo<Answer>(4)
     const entry = { signature, question: 'q', valid: true }
     memo.remember(entry)
     const seen: Answer[] = []
     expect(
-      memo.find(signature, (e) => {
+      findIn(memo, signature, (e) => {
         seen.push(e)
         return false
       }),
     ).toBeUndefined()
     expect(seen).toEqual([entry])
-    expect(memo.find(signature, forQuestion('another question'))).toBeUndefined()
+    expect(findIn(memo, signature, forQuestion('another question'))).toBeUndefined()
   })
 
   test('a signature that shares its first bytes with a remembered one is not served its answer', () => {
     const memo = new SignatureMemo<Answer>(4)
     memo.remember({ signature, question: 'q', valid: true })
     // The last byte differs.
-    expect(memo.find(flipBit(signature, 7, 0), () => true)).toBeUndefined()
+    expect(findIn(memo, flipBit(signature, 7, 0), () => true)).toBeUndefined()
     // Byte 3 differs only in its top two bits, which the slot does not use.
-    expect(memo.find(flipBit(signature, 3, 7), () => true)).toBeUndefined()
-    expect(memo.find(flipBit(signature, 3, 6), () => true)).toBeUndefined()
+    expect(findIn(memo, flipBit(signature, 3, 7), () => true)).toBeUndefined()
+    expect(findIn(memo, flipBit(signature, 3, 6), () => true)).toBeUndefined()
     // A prefix, and the signature with one more byte.
-    expect(memo.find(signature.subarray(0, 4), () => true)).toBeUndefined()
-    expect(memo.find(bytes(...signature, 0), () => true)).toBeUndefined()
+    expect(findIn(memo, signature.subarray(0, 4), () => true)).toBeUndefined()
+    expect(findIn(memo, bytes(...signature, 0), () => true)).toBeUndefined()
     // Still there for the exact signature.
-    expect(memo.find(signature, forQuestion('q'))).toBe(true)
+    expect(findIn(memo, signature, forQuestion('q'))).toBe(true)
   })
 
   test('signatures shorter than the slot are found only by themselves', () => {
     const memo = new SignatureMemo<Answer>(4)
     memo.remember({ signature: bytes(), question: 'q', valid: true })
     memo.remember({ signature: bytes(5), question: 'q', valid: false })
-    expect(memo.find(bytes(), forQuestion('q'))).toBe(true)
-    expect(memo.find(bytes(5), forQuestion('q'))).toBe(false)
-    expect(memo.find(bytes(0), () => true)).toBeUndefined()
-    expect(memo.find(bytes(5, 0), () => true)).toBeUndefined()
-    expect(memo.find(bytes(5, 0, 0, 0), () => true)).toBeUndefined()
+    expect(findIn(memo, bytes(), forQuestion('q'))).toBe(true)
+    expect(findIn(memo, bytes(5), forQuestion('q'))).toBe(false)
+    expect(findIn(memo, bytes(0), () => true)).toBeUndefined()
+    expect(findIn(memo, bytes(5, 0), () => true)).toBeUndefined()
+    expect(findIn(memo, bytes(5, 0, 0, 0), () => true)).toBeUndefined()
   })
 
   test('a newer answer in the same slot replaces the older one, and each is served only for its own signature', () => {
@@ -132,8 +138,8 @@ describe('SignatureMemo', () => {
     const colliding = flipBit(signature, 7, 0)
     memo.remember({ signature, question: 'q', valid: true })
     memo.remember({ signature: colliding, question: 'q', valid: false })
-    expect(memo.find(colliding, forQuestion('q'))).toBe(false)
-    expect(memo.find(signature, forQuestion('q'))).toBeUndefined()
+    expect(findIn(memo, colliding, forQuestion('q'))).toBe(false)
+    expect(findIn(memo, signature, forQuestion('q'))).toBeUndefined()
   })
 
   test('keeps at most `capacity` answers, dropping the oldest first', () => {
@@ -141,9 +147,9 @@ describe('SignatureMemo', () => {
     const memo = new SignatureMemo<Answer>(capacity)
     const signatureNo = (i: number) => bytes(i & 0xff, i >> 8, 7, 7, 1, 2)
     for (let i = 0; i < 100; i++) memo.remember({ signature: signatureNo(i), question: 'q', valid: i % 2 === 0 })
-    const kept = Array.from({ length: 100 }, (_, i) => i).filter((i) => memo.find(signatureNo(i), forQuestion('q')) !== undefined)
+    const kept = Array.from({ length: 100 }, (_, i) => i).filter((i) => findIn(memo, signatureNo(i), forQuestion('q')) !== undefined)
     expect(kept).toEqual([95, 96, 97, 98, 99])
-    for (const i of kept) expect(memo.find(signatureNo(i), forQuestion('q'))).toBe(i % 2 === 0)
+    for (const i of kept) expect(findIn(memo, signatureNo(i), forQuestion('q'))).toBe(i % 2 === 0)
   })
 
   /**
@@ -178,14 +184,14 @@ describe('SignatureMemo', () => {
           const entry = { signature, question, valid: truth(signature, question) }
           memo.remember(entry)
           told.push(entry)
-          expect(memo.find(signature.slice(), forQuestion(question))).toBe(entry.valid)
+          expect(findIn(memo, signature.slice(), forQuestion(question))).toBe(entry.valid)
         } else {
-          const answer = memo.find(signature, forQuestion(question))
+          const answer = findIn(memo, signature, forQuestion(question))
           if (answer !== undefined) expect(answer).toBe(truth(signature, question))
         }
       }
       const distinct = new Map(told.map((e) => [`${Buffer.from(e.signature).toString('hex')}/${e.question}`, e]))
-      const stillKnown = [...distinct.values()].filter((e) => memo.find(e.signature, forQuestion(e.question)) !== undefined)
+      const stillKnown = [...distinct.values()].filter((e) => findIn(memo, e.signature, forQuestion(e.question)) !== undefined)
       expect(stillKnown.length).toBeLessThanOrEqual(capacity)
     },
   )

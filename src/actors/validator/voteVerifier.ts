@@ -36,8 +36,8 @@ const verifierFor =
   (address, document, sig) => {
     const identity = identities.withAddress(address)
     if (identity === undefined) return false
-    const known = answers.find(sig, (answer) => sameBytes(answer.publicKey, identity.publicKey) && sameDocument(answer.document, document))
-    if (known !== undefined) return known
+    const known = answers.entryFor(sig)
+    if (known !== undefined && sameBytes(known.publicKey, identity.publicKey) && sameDocument(known.document, document)) return known.valid
     const fields = voteSignDocumentFields(document)
     const valid = verifySignature(identity.publicKey, encodeCanonical(fields), sig)
     answers.remember({ publicKey: identity.publicKey.slice(), document: fields, signature: sig.slice(), valid })

@@ -122,7 +122,10 @@ export const withChanges = (ctx: ConsensusContext, changes: Partial<ConsensusCon
   conflicts: changes.conflicts ?? ctx.conflicts,
 })
 
-export const unchanged = (context: ConsensusContext): Outcome => ({ context, effects: [] })
+/** One empty list for every outcome without effects: most votes a validator counts have none. */
+const NO_EFFECTS: readonly ProtocolEffect[] = Object.freeze([])
+
+export const unchanged = (context: ConsensusContext): Outcome => ({ context, effects: NO_EFFECTS })
 
 /** An input dropped, counted under `metric`. */
 export const count = (context: ConsensusContext, metric: string): Outcome => ({ context, effects: [{ type: 'count', metric }] })

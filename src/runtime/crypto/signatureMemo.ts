@@ -9,10 +9,13 @@ export class SignatureMemo<Entry extends { readonly signature: Uint8Array; reado
 
   constructor(private readonly capacity: number) {}
 
-  /** The answer kept for `signature` if `matches` says it was for the same question. */
-  find(signature: Uint8Array, matches: (entry: Entry) => boolean): boolean | undefined {
+  /**
+   * The entry kept for `signature`, if any: the caller checks that the rest of its
+   * question matches (a function to do that would be one more object per lookup).
+   */
+  entryFor(signature: Uint8Array): Entry | undefined {
     const entry = this.entries.get(slotOf(signature))
-    return entry !== undefined && sameBytes(entry.signature, signature) && matches(entry) ? entry.valid : undefined
+    return entry !== undefined && sameBytes(entry.signature, signature) ? entry : undefined
   }
 
   /** Keeps `entry`, whose fields the caller must not change afterwards (copy buffers it reuses). */

@@ -10,8 +10,8 @@ import { sameBytes, SignatureMemo } from './signatureMemo.ts'
 const memo = new SignatureMemo<{ readonly publicKey: Uint8Array; readonly message: Uint8Array; readonly signature: Uint8Array; readonly valid: boolean }>(10_000)
 
 export const verifySignatureMemoized = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean => {
-  const known = memo.find(signature, (entry) => sameBytes(entry.publicKey, publicKey) && Buffer.compare(entry.message, message) === 0)
-  if (known !== undefined) return known
+  const known = memo.entryFor(signature)
+  if (known !== undefined && sameBytes(known.publicKey, publicKey) && Buffer.compare(known.message, message) === 0) return known.valid
   const valid = verifySignature(publicKey, message, signature)
   // Copies: a caller reusing its buffers must not change what an answer was for.
   memo.remember({ publicKey: publicKey.slice(), message: message.slice(), signature: signature.slice(), valid })
