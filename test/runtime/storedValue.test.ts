@@ -32,6 +32,11 @@ describe('stored values', () => {
     expect(Either.getOrThrow(decodeStored(encodeStored(value)))).toEqual(value)
   })
 
+  test('read back as written with byte strings large enough to be copied into place only when taken (see cborWriter.ts)', () => {
+    const value = { blocks: [new Uint8Array(70_000).fill(1), new Uint8Array(200_000).fill(2)], after: 'tail' }
+    expect(Either.getOrThrow(decodeStored(encodeStored(value)))).toEqual(value)
+  })
+
   test('keep a stable format: canonical CBOR then a big-endian CRC-32 of it', () => {
     expect(toHex(encodeStored(1))).toBe('01a505df1b')
     expect(toHex(encodeStored({ abc: true }))).toBe('a163616263f5f6dedfaa')

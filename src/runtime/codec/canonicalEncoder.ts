@@ -42,7 +42,8 @@ const writeValue = (encoder: CanonicalEncoder, value: unknown): void => encoder.
 
 /**
  * Runs `write(encoder, input)` and returns what it wrote. For callers that write a known
- * structure themselves (the envelope codec); `write` must produce exactly one CBOR value.
+ * structure themselves (the envelope codec); `write` must produce exactly one CBOR value
+ * (the stored-value format then leaves room for its checksum after it).
  * (`input` is passed along rather than captured so that no closure is made per call.)
  * `shared`: the bytes are short-lived and may share their ArrayBuffer (CborWriter.takeShared).
  */

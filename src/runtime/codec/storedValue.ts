@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib'
 import { Either } from 'effect'
-import { decodeStrict, encodeCanonical } from './cbor.ts'
+import { decodeStrict } from './cbor.ts'
+import { encodeWith, type CanonicalEncoder } from './canonicalEncoder.ts'
 import { StoreCorruption } from './errors.ts'
 
 /**
@@ -12,11 +13,19 @@ import { StoreCorruption } from './errors.ts'
 const CHECKSUM_BYTES = 4
 
 export const encodeStored = (value: unknown): Uint8Array => {
-  const payload = encodeCanonical(value)
-  const stored = new Uint8Array(payload.length + CHECKSUM_BYTES)
-  stored.set(payload)
-  new DataView(stored.buffer).setUint32(payload.length, crc32(payload))
+  // The checksum goes into room left at the end of the encoding: no second copy of the
+  // value (a stored commit of 64 precommits is ~10 KB, stored by every validator).
+  const stored = encodeWith(writeWithChecksumRoom, value)
+  const end = stored.length - CHECKSUM_BYTES
+  new DataView(stored.buffer, stored.byteOffset, stored.byteLength).setUint32(end, crc32(stored.subarray(0, end)))
   return stored
+}
+
+const CHECKSUM_ROOM = new Uint8Array(CHECKSUM_BYTES)
+
+const writeWithChecksumRoom = (encoder: CanonicalEncoder, value: unknown): void => {
+  encoder.value(value, 0)
+  encoder.out.raw(CHECKSUM_ROOM)
 }
 
 /** Never throws. */
