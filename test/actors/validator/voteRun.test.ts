@@ -97,15 +97,20 @@ propertyTest.prop([fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 4, ma
   expect(contexts.batched).toEqual(contexts.one)
 })
 
-test('a round of quiet votes reaches the machine as one event, closed by the vote that makes the polka', () => {
-  const powers = [10, 10, 10, 10, 10, 10, 10]
-  const addresses = powers.map((_, i) => `v${i}`)
+/** Seven equal validators at height 1, seen by v0 through a VoteRun whose machine events are kept in `sent`. */
+const sevenAtHeightOne = () => {
+  const addresses = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']
   const validators = newValidatorSet(addresses.map((address) => ({ address, power: 10n })))
   const { actor, hosted } = startMachine('v0')
   const sent: ConsensusEvent[] = []
   const counting = { ...hosted, send: (event: ConsensusEvent) => (sent.push(event), hosted.send(event)) } as unknown as HostedMachine<typeof tendermintMachine>
   const run = new VoteRun(counting)
   run.send(newHeight(1, validators, 0))
+  return { addresses, validators, actor, sent, run }
+}
+
+test('a round of quiet votes reaches the machine as one event, closed by the vote that makes the polka', () => {
+  const { addresses, validators, actor, sent, run } = sevenAtHeightOne()
   const proposer = actor.getSnapshot().context.schedule.proposers[0]!
   run.send(proposed(proposer, 1, 0, BLOCKS[0]!, 1))
   sent.length = 0
@@ -117,13 +122,7 @@ test('a round of quiet votes reaches the machine as one event, closed by the vot
 })
 
 test('quiet votes held back when a proposal arrives go into the machine with it, in one event, counted first', () => {
-  const addresses = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']
-  const validators = newValidatorSet(addresses.map((address) => ({ address, power: 10n })))
-  const { actor, hosted } = startMachine('v0')
-  const sent: ConsensusEvent[] = []
-  const counting = { ...hosted, send: (event: ConsensusEvent) => (sent.push(event), hosted.send(event)) } as unknown as HostedMachine<typeof tendermintMachine>
-  const run = new VoteRun(counting)
-  run.send(newHeight(1, validators, 0))
+  const { validators, actor, sent, run } = sevenAtHeightOne()
   run.send(timer('commit', 1, 0, 3_000))
   sent.length = 0
   // Two prevotes before the proposal: too few for any threshold, so they are held back.
