@@ -99,7 +99,7 @@ export interface Outcome {
 /**
  * `ctx` with `changes`, written out field by field. Not `{ ...ctx, ...changes }`: on Node
  * 20 an object spread takes V8's slow runtime path (a few hundred ns for this context,
- * 20× a literal), and a context is made for every vote a validator counts. The literal
+ * 10–30× a literal), and a context is made for every vote a validator counts. The literal
  * names every field, so a field added to the interface and not copied here fails to compile.
  */
 export const withChanges = (ctx: ConsensusContext, changes: Partial<ConsensusContext>): ConsensusContext => ({
