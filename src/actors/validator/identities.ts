@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { ValidatorSet } from '../../protocols/tendermint/index.ts'
 import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import type { DirectoryService, KeyService } from '../../runtime/services.ts'
 
@@ -73,6 +74,24 @@ export class ValidatorIdentities {
   withAddress(address: string): ValidatorIdentity | undefined {
     return this.byAddress.get(address)
   }
+
+  /** A validator's node id, or the address itself for one that is not a validator (as reports name validators). */
+  nameOf(address: string): string {
+    return this.byAddress.get(address)?.name ?? address
+  }
+
+  /**
+   * The members of `set` by name and power, as the commit report lists them: one list per
+   * set object (sets are immutable and shared by the validators of a process), not one
+   * per validator and height.
+   */
+  membersOf(set: ValidatorSet): readonly { readonly name: string; readonly power: number }[] {
+    let members = this.members.get(set)
+    if (members === undefined) this.members.set(set, (members = set.validators.map((v) => ({ name: this.nameOf(v.address), power: Number(v.power) }))))
+    return members
+  }
+
+  private readonly members = new WeakMap<ValidatorSet, readonly { readonly name: string; readonly power: number }[]>()
 
   /**
    * An address's public key (hex), or the address itself for one that is not a validator,

@@ -424,21 +424,20 @@ export class ValidatorNode {
     this.evidence = pruneEvidence(markCommitted(this.evidence, block.evidence), { height, time: block.header.time }).pool
     this.catchUp.committed(height)
     this.account(block, result.events)
-    const nameOf = (address: string) => this.identities.withAddress(address)?.name ?? address
     this.tk.reports.report(COMMITTED, {
       height,
       round: commit.round,
       blockId: commit.blockId,
       time: block.header.time,
-      proposer: nameOf(block.header.proposerAddress),
+      proposer: this.identities.nameOf(block.header.proposerAddress),
       txs: block.txs.length,
       evidence: block.evidence.length,
       valid,
-      validators: validators.validators.map((v) => ({ name: nameOf(v.address), power: Number(v.power) })),
+      validators: this.identities.membersOf(validators),
     })
     this.tk.metrics.observe('validator.block-interval', this.tk.clock.now() - this.heightStartedAt)
     this.heightStartedAt = this.tk.clock.now()
-    for (const ev of block.evidence) this.tk.reports.report(EVIDENCE_COMMITTED, { height, validator: nameOf(ev.voteA.validatorAddress), evidenceHeight: ev.voteA.height })
+    for (const ev of block.evidence) this.tk.reports.report(EVIDENCE_COMMITTED, { height, validator: this.identities.nameOf(ev.voteA.validatorAddress), evidenceHeight: ev.voteA.height })
     this.tk.reports.report(VALIDATOR_UPDATES, {
       height,
       updates: result.validatorUpdates.map((u) => ({ name: this.identities.withPubKey(u.pubKey)?.name ?? u.pubKey, power: Number(u.power) })),

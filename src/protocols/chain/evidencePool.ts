@@ -82,8 +82,13 @@ export const markCommitted = (pool: EvidencePool, evidence: readonly DuplicateVo
   return { ...pool, pending: pool.pending.filter((p) => !committed.has(p.id)), committed }
 }
 
-/** Forgets what expired at the new tip; returns the pending evidence that expired unused. */
+/**
+ * Forgets what expired at the new tip; returns the pending evidence that expired unused.
+ * Every validator prunes after every block, and there is almost never evidence: an empty
+ * pool is returned as it is.
+ */
 export const pruneEvidence = (pool: EvidencePool, tip: ChainTip): { readonly pool: EvidencePool; readonly expired: DuplicateVoteEvidence[] } => {
+  if (pool.pending.length === 0 && pool.committed.size === 0) return { pool, expired: [] }
   const expiredNow = (ev: DuplicateVoteEvidence) => isExpired(ev, tip.height, tip.time, pool.params)
   const expired = pool.pending.filter((p) => expiredNow(p.evidence)).map((p) => p.evidence)
   const committed = new Map([...pool.committed].filter(([, ev]) => !expiredNow(ev)))

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { addressOf, ValidatorIdentities } from '../../../src/actors/validator/identities.ts'
+import { newValidatorSet } from '../../../src/protocols/tendermint/heightValidators.ts'
 import { signingKeyFromSeed } from '../../../src/runtime/crypto/ed25519.ts'
 import type { DirectoryService, KeyService } from '../../../src/runtime/services.ts'
 
@@ -34,6 +35,16 @@ describe('validator identities', () => {
     expect(rekeyed).not.toBe(four)
     expect(rekeyed.named('v3')!.address).toBe(addressOf(keyOf(99)))
     expect(four.named('v3')!.address).toBe(addressOf(keyOf(4)))
+  })
+
+  test('names validators and the members of a set as reports list them, the address itself for a stranger', () => {
+    const identities = ValidatorIdentities.of(...networkOf(3), ROLE)
+    const [v0, v2] = [identities.named('v0')!, identities.named('v2')!]
+    expect(identities.nameOf(v2.address)).toBe('v2')
+    expect(identities.nameOf('ab'.repeat(20))).toBe('ab'.repeat(20))
+    const set = newValidatorSet([{ address: v0.address, power: 5n }, { address: v2.address, power: 7n }])
+    expect(identities.membersOf(set)).toEqual(set.validators.map((v) => ({ name: identities.nameOf(v.address), power: Number(v.power) })))
+    expect(identities.membersOf(set).map((m) => m.name).sort()).toEqual(['v0', 'v2'])
   })
 
   test('a validator without a key is refused every time, not remembered', () => {
