@@ -76,9 +76,9 @@ export class MetricsBook implements MetricsService {
   /** Quantiles over the observations kept; count, mean, min and max over all. */
   distribution(name: string): Distribution | undefined {
     const observations = this.samples.get(name)
-    const kept = observations === undefined ? undefined : summarize(observations.kept)
-    if (observations === undefined || kept === undefined) return undefined
-    return { ...kept, count: observations.count, mean: observations.sum / observations.count, min: observations.min, max: observations.max }
+    if (observations === undefined) return undefined
+    const kept = summarize(observations.kept)
+    return kept === undefined ? undefined : { ...kept, count: observations.count, mean: observations.sum / observations.count, min: observations.min, max: observations.max }
   }
 
   distributionNames(): string[] {

@@ -1,5 +1,5 @@
 import type { VerifyVote } from '../../protocols/chain/index.ts'
-import type { VoteSignDocument } from '../../protocols/tendermint/index.ts'
+import { voteSignDocument, type VoteSignDocument } from '../../protocols/tendermint/index.ts'
 import { encodeCanonical } from '../../runtime/codec/cbor.ts'
 import { sameBytes, SignatureMemo } from '../../runtime/crypto/signatureMemo.ts'
 import { verifySignature } from '../../runtime/crypto/ed25519.ts'
@@ -38,21 +38,11 @@ const verifierFor =
     if (identity === undefined) return false
     const known = answers.entryFor(sig)
     if (known !== undefined && sameBytes(known.publicKey, identity.publicKey) && sameDocument(known.document, document)) return known.valid
-    const fields = voteSignDocumentFields(document)
+    const fields = voteSignDocument(document.chainId, document)
     const valid = verifySignature(identity.publicKey, encodeCanonical(fields), sig)
     answers.remember({ publicKey: identity.publicKey.slice(), document: fields, signature: sig.slice(), valid })
     return valid
   }
-
-/** A copy with exactly the fields a vote's sign-document has. */
-const voteSignDocumentFields = (d: VoteSignDocument): VoteSignDocument => ({
-  chainId: d.chainId,
-  type: d.type,
-  height: d.height,
-  round: d.round,
-  blockId: d.blockId,
-  timestamp: d.timestamp,
-})
 
 /** Field by field, cheaper than a generic deep comparison: it runs for every vote every validator checks. */
 const sameDocument = (a: VoteSignDocument, b: VoteSignDocument): boolean =>

@@ -38,7 +38,8 @@ export interface VoteExtensionSignDocument {
   readonly extension: Uint8Array
 }
 
-export const voteSignDocument = (chainId: string, vote: Vote): VoteSignDocument => ({
+/** The fields of `vote` a signature covers, bound to `chainId` (anything else `vote` has is left out). */
+export const voteSignDocument = (chainId: string, vote: Pick<Vote, 'type' | 'height' | 'round' | 'blockId' | 'timestamp'>): VoteSignDocument => ({
   chainId,
   type: vote.type,
   height: vote.height,
