@@ -1,12 +1,12 @@
 import { Schema } from 'effect'
-import { compileGuard, type Guard } from './codec/schemaGuard.ts'
+import { compileGuard, type Guard } from '../shared/schemaGuard.ts'
 
 /** Message kinds an actor accepts, each with the schema of its body. */
 export type KindSchemas = Readonly<Record<string, Schema.Schema<any, any, never>>>
 
 /**
  * All kinds known to a node (or a whole simulation), each schema compiled once into a
- * guard that accepts what `Schema.is` accepts (codec/schemaGuard.ts), fast enough to run
+ * guard that accepts what `Schema.is` accepts (src/shared/schemaGuard.ts), fast enough to run
  * on every delivered envelope.
  */
 export class KindRegistry {

@@ -5,7 +5,7 @@ import { chainKinds } from '../../src/protocols/chain/messages.ts'
 import { echoKinds } from '../../src/protocols/echo/messages.ts'
 import { membershipKinds } from '../../src/protocols/membership/index.ts'
 import { tendermintKinds } from '../../src/protocols/tendermint/messages.ts'
-import { compileGuard } from '../../src/runtime/codec/schemaGuard.ts'
+import { compileGuard } from '../../src/shared/schemaGuard.ts'
 
 /**
  * The compiled guard must accept exactly what `Schema.is` accepts. Checked on the message
