@@ -1,3 +1,4 @@
+import '../src/runtime/process/engineFlags.ts'
 import { membershipBenchmark } from './membership.ts'
 import { processesBenchmark } from './processes.ts'
 import { validatorsBenchmark } from './validators.ts'

@@ -1,3 +1,4 @@
+import '../runtime/process/engineFlags.ts'
 import { Command } from 'commander'
 import { registerDescribe } from './commands/describe.ts'
 import { registerDevnet } from './commands/devnet.ts'
