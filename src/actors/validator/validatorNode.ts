@@ -13,6 +13,7 @@ import {
   makeCommit,
   markCommitted,
   verifyCommit,
+  voteSignatureValid,
   Mempool,
   MEMPOOL_TOPIC,
   pendingEvidence,
@@ -362,7 +363,7 @@ export class ValidatorNode {
 
   private receiveVote(envelope: Envelope, vote: SignedVote): void {
     if (this.tooEarly(envelope, vote.height)) return
-    if (!this.verify(vote.validatorAddress, { chainId: this.params.chainId, type: vote.type, height: vote.height, round: vote.round, blockId: vote.blockId, timestamp: vote.timestamp }, vote.sig)) {
+    if (!voteSignatureValid(this.params.chainId, vote, this.verify)) {
       this.tk.metrics.count('validator.bad-signatures')
       return
     }
