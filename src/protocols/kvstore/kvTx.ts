@@ -24,9 +24,10 @@ const hasFields = compileGuard(KvSetTx)
 const FIELD_COUNT = Object.keys(KvSetTx.fields).length
 
 /**
- * The schema, with extra fields refused: they would change a transaction's id without
- * changing what it does. A compiled guard, not `Schema.is`: inside a run Effect's parser
- * measured ~30 µs a check (~3% of a 4-validator height), the guard ~1 µs.
+ * The schema, with any own key besides its three fields refused (as Effect's
+ * `onExcessProperty: 'error'` does): extra fields would change a transaction's id without
+ * changing what it does. A compiled guard, not `Schema.is`: inside a run, Effect's parser
+ * measured ~30 µs a check (~3% of a 4-validator height), this ~3 µs.
  */
 const matchesSchema = (value: object): boolean =>
   hasFields(value) && Object.keys(value).length === FIELD_COUNT && Object.getOwnPropertySymbols(value).length === 0
