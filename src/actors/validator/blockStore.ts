@@ -40,14 +40,18 @@ export class BlockStore {
   constructor(private readonly store: StoreService) {}
 
   /**
-   * Kept, and made durable by the store's next sync — in practice the double-sign guard's,
-   * before this validator's next vote leaves. Not synced here: a block lost to a crash is
-   * fetched again from peers by block sync, while a sync per commit cost a disk flush per
-   * height (~2 ms on the development VM, as much as the rest of the height).
+   * Kept and made durable before it returns, as CometBFT saves a block (and ends the
+   * height in its WAL) before applying it: a commit is the block's durability point. A
+   * validator that lost a committed block to a crash may find no peer holding it — a
+   * byzantine validator can have shown its precommits to this one alone — and, after the
+   * restart, commit a different block at that height (found by the consensus property:
+   * a validator with more than a third of the power crashed just after committing, and
+   * it and an equivocator went on to commit another block in its place).
    */
   save(height: number, stored: StoredBlock): void {
     const commit = { ...stored.commit, signatures: stored.commit.signatures.map(encodedVote) }
     this.store.put(key(height), encodeStored({ block: stored.block, commit }))
+    this.store.sync()
   }
 
   /** The block and commit saved at `height`; undefined when none was, or when the record does not decode. */

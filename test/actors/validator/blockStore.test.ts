@@ -32,6 +32,14 @@ describe('committed blocks in the store', () => {
     expect(new BlockStore(store).load(10)).toBeUndefined()
   })
 
+  test('a saved block is durable when save returns: a crash that loses every unsynced write keeps it', () => {
+    const store = new MemoryStore()
+    const saved = stored()
+    new BlockStore(store).save(9, saved)
+    store.crash(true)
+    expect(new BlockStore(store).load(9)).toStrictEqual(saved)
+  })
+
   test('a record written before precommits were kept as bytes (votes as maps) still loads', () => {
     const store = new MemoryStore()
     const saved = stored()
