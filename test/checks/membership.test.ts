@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { check, runYaml } from '../support/scenarioRun.ts'
-import { PROPERTY_SEED } from '../support/propertySeed.ts'
+import { networkRuns, PROPERTY_SEED } from '../support/propertySample.ts'
 
 const members = (n: number) => `roles:\n  member: { count: ${n} }`
 
@@ -17,7 +17,7 @@ describe('membership under the simulator', () => {
         expect(check(report, 'membership.no-false-suspicion').passed).toBe(true)
         expect(check(report, 'membership.converged').passed).toBe(true)
       }),
-      { numRuns: 12, seed: PROPERTY_SEED },
+      { numRuns: networkRuns(12), seed: PROPERTY_SEED },
     )
   })
 
@@ -42,7 +42,7 @@ describe('membership under the simulator', () => {
         expect(detected.summary).toContain('crashed at')
         expect(check(report, 'membership.converged').passed).toBe(true)
       }),
-      { numRuns: 10, seed: PROPERTY_SEED },
+      { numRuns: networkRuns(10), seed: PROPERTY_SEED },
     )
   })
 
@@ -64,7 +64,7 @@ describe('membership under the simulator', () => {
         const converged = check(report, 'membership.converged')
         expect(converged.passed, converged.summary).toBe(true)
       }),
-      { numRuns: 10, seed: PROPERTY_SEED },
+      { numRuns: networkRuns(10), seed: PROPERTY_SEED },
     )
   })
 

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { signingKeyFromSeed, verifySignature } from '../../src/runtime/crypto/ed25519.ts'
 import { sameBytes, SignatureMemo } from '../../src/runtime/crypto/signatureMemo.ts'
 import { verifySignatureMemoized } from '../../src/runtime/crypto/verificationMemo.ts'
-import { PROPERTY_SEED } from '../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../support/propertySample.ts'
 
 /**
  * A signature memo must never change an answer: whatever it returns is what the direct

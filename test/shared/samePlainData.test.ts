@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { fc, test as propertyTest } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import { samePlainData } from '../../src/shared/samePlainData.ts'
-import { PROPERTY_SEED } from '../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../support/propertySample.ts'
 
 /**
  * samePlainData promises deep equality of plain data (plain objects, arrays, primitives

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { decodeBlockBytes, MAX_BLOCK_MESSAGE_BYTES, rememberBuiltBlock } from '../../../src/actors/validator/blockDecoding.ts'
 import { blockIdOf, decodeBlock, type Block } from '../../../src/protocols/chain/block.ts'
 import { decodeStrict, encodeCanonical } from '../../../src/runtime/codec/cbor.ts'
-import { PROPERTY_SEED } from '../../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../../support/propertySample.ts'
 import { chainOf, validatorSet } from '../../protocols/chain/fixtures.ts'
 
 /**

@@ -5,7 +5,7 @@ import { sharedApplication } from '../../../src/actors/validator/sharedApplicati
 import { composeApps, type Application, type BlockInfo, type ComposedState, type Genesis, type Tx } from '../../../src/protocols/chain/index.ts'
 import { kvApp } from '../../../src/protocols/kvstore/index.ts'
 import { stakingApp } from '../../../src/protocols/staking/index.ts'
-import { PROPERTY_SEED } from '../../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../../support/propertySample.ts'
 
 /**
  * sharedApplication lets the validators of a process share the answers of the chain's

@@ -2,7 +2,7 @@ import { fc, test as propertyTest } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
 import { genesisValidatorSet, nextValidatorSet } from '../../../src/actors/validator/sharedValidatorSets.ts'
 import { newValidatorSet, nextHeightValidatorSet, type ValidatorSet, type ValidatorUpdate } from '../../../src/protocols/tendermint/index.ts'
-import { PROPERTY_SEED } from '../../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../../support/propertySample.ts'
 
 /**
  * Validator sets are shared by the validators of a process: the shared set must be the

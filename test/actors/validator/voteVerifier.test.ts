@@ -6,7 +6,7 @@ import type { VoteSignDocument } from '../../../src/protocols/tendermint/index.t
 import { encodeCanonical } from '../../../src/runtime/codec/cbor.ts'
 import { signingKeyFromSeed, verifySignature, type SigningKey } from '../../../src/runtime/crypto/ed25519.ts'
 import type { DirectoryService, KeyService } from '../../../src/runtime/services.ts'
-import { PROPERTY_SEED } from '../../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../../support/propertySample.ts'
 
 /**
  * The vote verifier keeps the answers of every validator of a process in one memo. Its

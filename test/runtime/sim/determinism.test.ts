@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { runYaml } from '../../support/scenarioRun.ts'
-import { PROPERTY_SEED } from '../../support/propertySeed.ts'
+import { PROPERTY_SEED } from '../../support/propertySample.ts'
 
 /** Random scenarios: sizes, network knobs and a fault schedule, all as YAML. */
 const scenarioArb = fc
