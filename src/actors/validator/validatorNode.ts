@@ -58,6 +58,7 @@ import type { ChainState } from './chainState.ts'
 import type { ValidatorIdentities } from './identities.ts'
 import type { ValidatorParams } from './params.ts'
 import { PeerLiveness } from './peerLiveness.ts'
+import { restoredLock } from './restoredLock.ts'
 import { Signer } from './signer.ts'
 import { timerOwner, VALIDATOR_TIMER } from './timers.ts'
 import { VoteExtensions } from './voteExtensions.ts'
@@ -140,7 +141,14 @@ export class ValidatorNode {
     this.heightStartedAt = tk.clock.now()
     this.counts.height = this.chain.height
     const height = this.chain.height + 1
-    this.drive({ type: 'tendermint.new-height', now: tk.clock.now(), height, validators: this.chain.setAt(height)!, firstRound: this.signer.firstRoundAt(height) })
+    this.drive({
+      type: 'tendermint.new-height',
+      now: tk.clock.now(),
+      height,
+      validators: this.chain.setAt(height)!,
+      firstRound: this.signer.firstRoundAt(height),
+      lock: restoredLock(tk.store, height),
+    })
     this.resumeVotes(height)
     tk.timers.set(VALIDATOR_TIMER.gossip, params.gossipInterval)
     tk.timers.set(VALIDATOR_TIMER.evidenceGossip, EVIDENCE_GOSSIP_INTERVAL)

@@ -1,4 +1,5 @@
 import type { MessageEvent, TimerEvent } from '../events.ts'
+import type { ConsensusLock } from './lock.ts'
 import type { SignedProposal, SignedVote } from './messages.ts'
 import type { QuietVotes } from './quietVotes.ts'
 import type { ValidatorSet } from './validatorSet.ts'
@@ -23,6 +24,11 @@ export interface NewHeightEvent {
    * skip (L55).
    */
   readonly firstRound?: number
+  /**
+   * The lock to resume with, from the host's store (see lock.ts): the last one this node
+   * persisted. One of another height is ignored.
+   */
+  readonly lock?: ConsensusLock | undefined
 }
 
 /** A signature-checked vote, from a peer or this node's own (the host feeds back what it signed). */

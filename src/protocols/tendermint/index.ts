@@ -13,7 +13,8 @@
  *   (application updates of height H take effect at H + 2, as in CometBFT). A height
  *   above the current one abandons the current height (catch-up); others are ignored.
  *   `firstRound` (default 0): after a restart, one past the last round the durable sign
- *   state shows this node signed in at that height.
+ *   state shows this node signed in at that height. `lock`: after a restart, the last
+ *   lock this node persisted (see below and lock.ts).
  * - `tendermint.vote` — a `SignedVote` whose schema and signature the host checked
  *   (ed25519 over the canonical encoding of `voteSignDocument(chainId, vote)`, with the
  *   key of `validatorAddress`). Also this node's own votes: the host feeds back what it
@@ -44,6 +45,9 @@
  *   or `precommit`), persists the returned state WITH sync, signs, publishes the body
  *   with `sig`, and feeds the signed message back as an event. A refused check means
  *   this node must not sign: drop the message and log it.
+ * - `persist` `LOCK_KEY` `{height, round, value}` — this node locked on a block (L36),
+ *   just before the precommit for it: keep it (replacing the last), durable with the
+ *   precommit's sign-state sync, and hand it back in `new-height` after a restart.
  * - `setTimer` / `cancelTimer` — names in `TIMER`, `after` in µs, data `{height, round}`.
  * - `report` `tendermint.round {height, round, proposer}` — a round started.
  * - `report` `tendermint.need-proposal {height, round, lastCommit}` — this node proposes
@@ -62,9 +66,9 @@
  *   `tendermint.proposals.unwanted-round` — inputs dropped.
  *
  * The machine keeps no log of its own: after a restart the host starts it again at the
- * height it knows, in the round after the last one it signed in, feeds back the votes it
- * had signed at that height, and the durable sign state keeps it from contradicting what
- * it signed.
+ * height it knows, in the round after the last one it signed in, locked as it was, feeds
+ * back the votes it had signed at that height, and the durable sign state keeps it from
+ * contradicting what it signed.
  */
 
 export { MIN_TIME_STEP, medianTime, voteTimestamp, weightedMedian, type WeightedTime } from './bftTime.ts'
@@ -80,6 +84,7 @@ export {
   type VotesEvent,
 } from './consensusEvents.ts'
 export { duplicateVoteEvidence, type DuplicateVoteEvidence } from './evidence.ts'
+export { ConsensusLockSchema, LOCK_KEY, type ConsensusLock } from './lock.ts'
 export { newValidatorSet, nextHeightValidatorSet } from './heightValidators.ts'
 export { tendermintMachine, type TendermintMachine } from './machine.ts'
 export { MAX_VOTE_EXTENSION_BYTES, SignedProposal, SignedVote, tendermintKinds, VoteType, type Proposal, type Vote } from './messages.ts'

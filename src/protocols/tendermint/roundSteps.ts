@@ -12,6 +12,7 @@ import {
   type ReceivedProposal,
 } from './consensusContext.ts'
 import { TIMER, type ProposalValue, type ProposalValueEvent } from './consensusEvents.ts'
+import { persistLock } from './lock.ts'
 import type { Proposal, Vote, VoteType } from './messages.ts'
 import { scheduleThrough } from './proposerSelection.ts'
 import { timeoutPrecommit, timeoutPrevote, timeoutPropose } from './timeouts.ts'
@@ -116,7 +117,8 @@ export const lockAndPrecommit = (ctx: ConsensusContext, received: ReceivedPropos
     validRound: ctx.round,
     fired: { ...ctx.fired, polka: true },
   })
-  return castVote(locked, 'precommit', value.blockId, now)
+  const precommit = castVote(locked, 'precommit', value.blockId, now)
+  return { ...precommit, effects: [persistLock({ height: ctx.height, round: ctx.round, value }), ...precommit.effects] }
 }
 
 /** L36 with step = precommit: too late to lock, but the value becomes the valid value (L42–43). */

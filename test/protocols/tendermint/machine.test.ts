@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { nextHeightValidatorSet } from '../../../src/protocols/tendermint/heightValidators.ts'
+import { LOCK_KEY } from '../../../src/protocols/tendermint/lock.ts'
 import { proposerSchedule, scheduleThrough } from '../../../src/protocols/tendermint/proposerSelection.ts'
 import { votesInIndexOrder } from '../../../src/protocols/tendermint/voteSet.ts'
 import {
@@ -62,6 +63,10 @@ describe('happy path', () => {
     expect(feed(node, 13 * ms, vote(B, 'prevote', 0, 'B1'))).toEqual([])
     const precommitted = feed(node, 14 * ms, vote(C, 'prevote', 0, 'B1'))
     expect(votesIn(precommitted).map((v) => [v.type, v.blockId])).toEqual([['precommit', 'B1']])
+    // the lock goes to the host to keep, before the precommit (durable with its signature)
+    const persisted = precommitted.findIndex((e) => e.type === 'persist')
+    expect(precommitted[persisted]).toEqual({ type: 'persist', key: LOCK_KEY, value: { height: 1, round: 0, value } })
+    expect(persisted).toBeLessThan(precommitted.findIndex((e) => e.type === 'publish'))
     expect(node.state()).toEqual({ inRound: 'precommit' })
     expect(node.context().lockedValue?.blockId).toBe('B1')
     expect([node.context().lockedRound, node.context().validRound]).toEqual([0, 0])
@@ -117,6 +122,35 @@ describe('a restart', () => {
     feed(node, 1 * ms, vote(B, 'prevote', 1, 'B1'), vote(A, 'prevote', 1, 'B1'), vote(C, 'prevote', 1, 'B1'))
     const reproposed = node.send(proposed(C, 1, 2, block('B1'), 2 * ms, { polRound: 1 }))
     expect(votesIn(reproposed).map((v) => [v.type, v.round, v.blockId])).toEqual([['prevote', 2, 'B1']])
+  })
+})
+
+describe('a restart after locking', () => {
+  const locked = { height: 1, round: 1, value: block('B1', 5 * ms) }
+
+  test('keeps the lock: another block proposed in a later round gets a nil prevote, the locked one a prevote', () => {
+    const node = startNode(B)
+    node.send({ type: 'tendermint.new-height', now: 0, height: 1, validators: set, firstRound: 2, lock: locked })
+    expect([node.context().lockedValue?.blockId, node.context().lockedRound]).toEqual(['B1', 1])
+    expect(votesIn(node.send(proposed(C, 1, 2, block('X', 6 * ms), 1 * ms))).map((v) => v.blockId)).toEqual([null])
+
+    const again = startNode(B)
+    again.send({ type: 'tendermint.new-height', now: 0, height: 1, validators: set, firstRound: 2, lock: locked })
+    expect(votesIn(again.send(proposed(C, 1, 2, locked.value, 1 * ms))).map((v) => v.blockId)).toEqual(['B1'])
+  })
+
+  test('a proposer proposes its locked block again, with the round it locked in as the POL round', () => {
+    // C proposes round 2 (see 'a restart' above)
+    const node = startNode(C)
+    const started = node.send({ type: 'tendermint.new-height', now: 0, height: 1, validators: set, firstRound: 2, lock: locked })
+    expect(proposalsIn(started).map((p) => [p.round, p.polRound, p.blockId])).toEqual([[2, 1, 'B1']])
+  })
+
+  test('a lock of another height is no lock', () => {
+    const node = startNode(B)
+    node.send({ type: 'tendermint.new-height', now: 0, height: 2, validators: set, firstRound: 2, lock: locked })
+    expect([node.context().lockedValue, node.context().lockedRound]).toEqual([null, -1])
+    expect(votesIn(node.send(proposed(C, 2, 2, block('X', 6 * ms), 1 * ms))).map((v) => v.blockId)).toEqual(['X'])
   })
 })
 
