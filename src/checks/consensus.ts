@@ -214,20 +214,31 @@ export const powerAtHeightPlusTwo = defineCheck({
         const type = powerAtHeightPlusTwo.type
         const problems: string[] = []
         let judged = 0
+        // Each update lands at H+2 …
         for (const [height, changes] of [...updates].sort(([a], [b]) => a - b)) {
-          const before = sets.get(height + 1)
           const after = sets.get(height + 2)
-          if (before === undefined || after === undefined) continue
+          if (after === undefined) continue
           judged++
           for (const change of changes) {
             const powerAfter = after.get(change.name) ?? 0
             if (powerAfter !== change.power) problems.push(`height ${height} set ${change.name} to power ${change.power}, but height ${height + 2} has ${powerAfter}`)
-            const prior = sets.get(height)?.get(change.name) ?? 0
-            if ((before.get(change.name) ?? 0) !== prior) problems.push(`${change.name}'s power changed already at height ${height + 1}`)
           }
         }
-        if (judged === 0) return pass(type, 'no validator-set change to judge')
-        return problems.length === 0 ? pass(type, `${judged} validator-set change(s), each effective exactly at H+2`) : failWith(type, problems)
+        // … and no power changes from one height to the next but by an update two heights
+        // before (not by "no change at H+1": updates at H−1 and H for one validator land at
+        // H+1 and H+2).
+        for (const [height, set] of [...sets].sort(([a], [b]) => a - b)) {
+          const previous = sets.get(height - 1)
+          if (previous === undefined) continue
+          for (const name of new Set([...previous.keys(), ...set.keys()])) {
+            const [was, is] = [previous.get(name) ?? 0, set.get(name) ?? 0]
+            if (was === is) continue
+            const cause = updates.get(height - 2)?.find((u) => u.name === name)
+            if (cause?.power !== is) problems.push(`${name}'s power changed from ${was} to ${is} at height ${height} with no update to it at height ${height - 2}`)
+          }
+        }
+        if (problems.length > 0) return failWith(type, problems)
+        return judged === 0 ? pass(type, 'no validator-set change to judge') : pass(type, `${judged} validator-set change(s), each effective exactly at H+2`)
       },
     }
   },
