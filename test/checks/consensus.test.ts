@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { check, runYaml } from '../support/scenarioRun.ts'
-import { networkRuns, PROPERTY_SEED } from '../support/propertySample.ts'
+import { assertNetworks } from '../support/propertySample.ts'
 
 const behaviours = ['equivocate', 'silent', 'invalid-proposals', 'split-proposals', '{ delay: 300ms }'] as const
 
@@ -62,15 +62,15 @@ const networkArb = fc
   })
 
 describe('Tendermint under the simulator', () => {
-  it('with byzantine power below one third: agreement, validity, no honest double-sign, liveness once faults heal, equivocation punished, power changes at H+2', () => {
-    fc.assert(
-      fc.property(networkArb, fc.nat(), (yaml, seed) => {
+  it('with byzantine power below one third: agreement, validity, no honest double-sign, liveness once faults heal, equivocation punished, power changes at H+2', () =>
+    assertNetworks(
+      fc.tuple(networkArb, fc.nat()),
+      ([yaml, seed]) => {
         const { report } = runYaml(yaml, { seed })
         for (const c of report.checks) expect(c.passed, `${c.type}: ${c.summary}\n${yaml}`).toBe(true)
-      }),
-      { numRuns: networkRuns(10), seed: PROPERTY_SEED },
-    )
-  })
+      },
+      10,
+    ))
 
   // Found by the property above: a validator without a consensus log restarted into a round
   // it had signed in, where its guard refused to vote again and nobody could go on without it.
