@@ -40,13 +40,10 @@ export class BlockStore {
   constructor(private readonly store: StoreService) {}
 
   /**
-   * Kept and made durable before it returns, as CometBFT saves a block (and ends the
-   * height in its WAL) before applying it: a commit is the block's durability point. A
-   * validator that lost a committed block to a crash may find no peer holding it — a
-   * byzantine validator can have shown its precommits to this one alone — and, after the
-   * restart, commit a different block at that height (found by the consensus property:
-   * a validator with more than a third of the power crashed just after committing, and
-   * it and an equivocator went on to commit another block in its place).
+   * Kept and made durable before it returns, as CometBFT saves a block before applying
+   * it. A committed block lost to a crash may be held by no peer (a byzantine validator
+   * can have shown its precommits to this one alone), and after the restart this
+   * validator could commit a different block at that height.
    */
   save(height: number, stored: StoredBlock): void {
     const commit = { ...stored.commit, signatures: stored.commit.signatures.map(encodedVote) }

@@ -84,8 +84,8 @@ export {
   type VotesEvent,
 } from './consensusEvents.ts'
 export { duplicateVoteEvidence, type DuplicateVoteEvidence } from './evidence.ts'
-export { ConsensusLockSchema, LOCK_KEY, type ConsensusLock } from './lock.ts'
 export { newValidatorSet, nextHeightValidatorSet } from './heightValidators.ts'
+export { ConsensusLockSchema, LOCK_KEY, type ConsensusLock } from './lock.ts'
 export { tendermintMachine, type TendermintMachine } from './machine.ts'
 export { MAX_VOTE_EXTENSION_BYTES, SignedProposal, SignedVote, tendermintKinds, VoteType, type Proposal, type Vote } from './messages.ts'
 export { checkSign, INITIAL_SIGN_STATE, type LastSignState, type SignCheck, type SignStep } from './privval.ts'
