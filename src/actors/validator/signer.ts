@@ -66,11 +66,12 @@ export class Signer {
 
   /**
    * The round to start `height` in: after a restart in a height this validator already
-   * signed in, the round after the last one it signed in (the guard would refuse it
-   * that round's messages again); round 0 otherwise.
+   * signed in, the last round it signed in (as CometBFT resumes the round its WAL ends
+   * in: the guard and the log answer what it signed there, and lets it sign the steps it
+   * had not reached); round 0 otherwise.
    */
   firstRoundAt(height: number): number {
-    return this.last.height === height && this.last.step !== 'none' ? this.last.round + 1 : 0
+    return this.last.height === height && this.last.step !== 'none' ? this.last.round : 0
   }
 
   /** The votes this validator signed at `height` before a restart, as they left: to count and send again. */

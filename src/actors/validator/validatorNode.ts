@@ -269,7 +269,7 @@ export class ValidatorNode {
   /**
    * After a restart, the votes this node signed at `height` before it: counted again, so
    * that a polka it was part of stays visible to it, and sent again to peers that missed
-   * them. Consensus starts in the round after the last one signed (`firstRoundAt`).
+   * them. Consensus starts again in the last round it signed in (`firstRoundAt`).
    */
   private resumeVotes(height: number): void {
     const index = validatorIndex(this.chain.setAt(height)!, this.self.address)

@@ -18,10 +18,12 @@ export interface NewHeightEvent {
   readonly validators: ValidatorSet
   /**
    * The round to start in, 0 when absent. A validator restarting in a height it already
-   * signed in starts after the last round it signed in: its guard refuses it that
-   * round's messages again (it has no log to return to the step it was in), and the
-   * others, stuck without it when it holds more than a third, follow it by the round
-   * skip (L55).
+   * signed in starts again in the last round it signed in, from its first step: the
+   * host's guard answers what it signed there with the same signatures and refuses
+   * anything else, and it goes on to the steps it had not reached. (Starting in the round
+   * after stalled the chain when the others needed its precommit of that round but it
+   * held too little power for its later messages to make them skip a round: L55 takes
+   * more than a third.)
    */
   readonly firstRound?: number
   /**

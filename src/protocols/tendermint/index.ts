@@ -12,8 +12,8 @@
  *   genesis set from `newValidatorSet`, then each height's `nextHeightValidatorSet`
  *   (application updates of height H take effect at H + 2, as in CometBFT). A height
  *   above the current one abandons the current height (catch-up); others are ignored.
- *   `firstRound` (default 0): after a restart, one past the last round the durable sign
- *   state shows this node signed in at that height. `lock`: after a restart, the last
+ *   `firstRound` (default 0): after a restart, the last round the durable sign state
+ *   shows this node signed in at that height. `lock`: after a restart, the last
  *   lock this node persisted (see below and lock.ts).
  * - `tendermint.vote` — a `SignedVote` whose schema and signature the host checked
  *   (ed25519 over the canonical encoding of `voteSignDocument(chainId, vote)`, with the
@@ -66,9 +66,9 @@
  *   `tendermint.proposals.unwanted-round` — inputs dropped.
  *
  * The machine keeps no log of its own: after a restart the host starts it again at the
- * height it knows, in the round after the last one it signed in, locked as it was, feeds
- * back the votes it had signed at that height, and the durable sign state keeps it from
- * contradicting what it signed.
+ * height it knows, in the last round it signed in, locked as it was, feeds back the votes
+ * it had signed at that height, and the durable sign state keeps it from contradicting
+ * what it signed.
  */
 
 export { MIN_TIME_STEP, medianTime, voteTimestamp, weightedMedian, type WeightedTime } from './bftTime.ts'
