@@ -6,8 +6,8 @@ import { assertNetworks } from '../support/propertySample.ts'
 const behaviours = ['equivocate', 'silent', 'invalid-proposals', 'split-proposals', '{ delay: 300ms }'] as const
 
 /**
- * A validator network with unequal powers, byzantine power below one third, faults that
- * heal, and stake the aggregator adds to honest validators while it runs (so that powers
+ * A validator network with unequal powers, byzantine power below one third, up to two
+ * faults that heal (they may overlap), and stake the aggregator adds to honest validators while it runs (so that powers
  * change under faults, and byzantine power stays below a third).
  */
 const networkArb = fc
@@ -15,10 +15,15 @@ const networkArb = fc
     powers: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 4, maxLength: 7 }),
     behaviour: fc.constantFrom(...behaviours),
     loss: fc.constantFrom(0, 0.02, 0.1),
-    fault: fc.constantFrom('none', 'partition', 'isolate', 'crash', 'drift'),
-    faultAt: fc.integer({ min: 2, max: 10 }),
-    faultFor: fc.integer({ min: 1, max: 8 }),
-    victim: fc.nat(),
+    faults: fc.array(
+      fc.record({
+        kind: fc.constantFrom('partition', 'isolate', 'crash', 'drift'),
+        at: fc.integer({ min: 2, max: 10 }),
+        for: fc.integer({ min: 1, max: 8 }),
+        victim: fc.nat(),
+      }),
+      { maxLength: 2 },
+    ),
     stakes: fc.array(fc.record({ at: fc.integer({ min: 3, max: 30 }), to: fc.nat(), power: fc.integer({ min: 1, max: 40 }) }), { maxLength: 3 }),
   })
   .map((s) => {
@@ -26,15 +31,16 @@ const networkArb = fc
     // The byzantine validator: the heaviest one whose power stays below a third.
     const byzantine = s.powers.map((p, i) => [p, i] as const).filter(([p]) => 3 * p < total).sort((a, b) => b[0] - a[0])[0]?.[1]
     const ids = s.powers.map((_, i) => `validator-${i}`)
-    const victim = ids[s.victim % ids.length]!
-    const faults: Record<typeof s.fault, string[]> = {
-      none: [],
-      partition: [`  - { at: ${s.faultAt}s, partition: { split: 2 }, for: ${s.faultFor}s }`],
-      isolate: [`  - { at: ${s.faultAt}s, partition: { isolate: ${victim} }, for: ${s.faultFor}s }`],
-      crash: [`  - { at: ${s.faultAt}s, crash: ${victim}, for: ${s.faultFor}s }`],
-      drift: [`  - { at: ${s.faultAt}s, clock: { node: ${victim}, drift: 0.05 } }`],
-    }
-    const fault = faults[s.fault] ?? []
+    const fault = s.faults.map((f) => {
+      const victim = ids[f.victim % ids.length]!
+      const steps: Record<typeof f.kind, string> = {
+        partition: `  - { at: ${f.at}s, partition: { split: 2 }, for: ${f.for}s }`,
+        isolate: `  - { at: ${f.at}s, partition: { isolate: ${victim} }, for: ${f.for}s }`,
+        crash: `  - { at: ${f.at}s, crash: ${victim}, for: ${f.for}s }`,
+        drift: `  - { at: ${f.at}s, clock: { node: ${victim}, drift: 0.05 } }`,
+      }
+      return steps[f.kind]
+    })
     const honest = ids.filter((_, i) => i !== byzantine)
     const stakes = s.stakes.map((st) => `        - { at: ${st.at}s, operator: ${honest[st.to % honest.length]}, nativeDelta: ${st.power * 1_000_000} }`)
     return [
