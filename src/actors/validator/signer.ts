@@ -67,7 +67,7 @@ export class Signer {
   /**
    * The round to start `height` in: after a restart in a height this validator already
    * signed in, the last round it signed in (as CometBFT resumes the round its WAL ends
-   * in: the guard and the log answer what it signed there, and lets it sign the steps it
+   * in: the guard and the log answer what it signed there, and let it sign the steps it
    * had not reached); round 0 otherwise.
    */
   firstRoundAt(height: number): number {

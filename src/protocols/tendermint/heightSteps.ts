@@ -54,8 +54,9 @@ export const enterHeight = (ctx: ConsensusContext, event: NewHeightEvent): Outco
     ...ctx,
     ...startOfHeight(event.height, event.validators, proposerSchedule(event.validators)),
     round: event.firstRound ?? 0,
-    // Resumed locked on it, and with it as the valid value (validRound ≥ lockedRound, as
-    // L36 keeps them): what this node proposes again if it is a proposer of this height.
+    // A restarted validator resumes locked on the block it last precommitted, which is
+    // also its valid value (validRound ≥ lockedRound, as L36 keeps them): the block it
+    // proposes again if it is a proposer in this height.
     ...(event.lock?.height === event.height
       ? { lockedValue: event.lock.value, lockedRound: event.lock.round, validValue: event.lock.value, validRound: event.lock.round }
       : {}),
