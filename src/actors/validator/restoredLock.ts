@@ -16,6 +16,8 @@ export const restoredLock = (store: StoreService, height: number): ConsensusLock
     Either.mapLeft(decodeStored(stored), (corruption) => corruption.detail),
     (value) => Either.mapLeft(Schema.decodeUnknownEither(ConsensusLockSchema)(value), (error) => error.message),
   )
-  if (Either.isLeft(lock)) throw new Error(`consensus lock unreadable (${LOCK_KEY}): ${lock.left}`)
+  if (Either.isLeft(lock)) {
+    throw new Error(`consensus lock unreadable (${LOCK_KEY}): ${lock.left} — restore this validator's store from a backup; started without its lock it could vote against it`)
+  }
   return lock.right.height === height ? lock.right : undefined
 }
