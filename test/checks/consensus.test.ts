@@ -48,20 +48,23 @@ const expectChecksPass = (yaml: string, seed: number): void => {
 
 /**
  * A validator network with unequal powers, byzantine power below one third, up to two
- * faults that heal (they may overlap), and stake the aggregator adds to honest validators while it runs (so that powers
- * change under faults, and byzantine power stays below a third).
+ * faults that heal (they may overlap), and stake the aggregator adds to honest validators
+ * while it runs (so that powers change under faults, and byzantine power stays below a
+ * third). Message loss is one of the faults, over after a while: the liveness bound holds
+ * once faults are over, and under loss that never ends Tendermint promises progress only
+ * eventually (a soak found a 27-second stall under 10% loss kept for the whole run).
  */
 const networkArb = fc
   .record({
     powers: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 4, maxLength: 7 }),
     behaviour: fc.constantFrom(...behaviours),
-    loss: fc.constantFrom(0, 0.02, 0.1),
     faults: fc.array(
       fc.record({
-        kind: fc.constantFrom('partition', 'isolate', 'crash', 'drift'),
+        kind: fc.constantFrom('partition', 'isolate', 'crash', 'drift', 'loss'),
         at: fc.integer({ min: 2, max: 10 }),
         for: fc.integer({ min: 1, max: 8 }),
         victim: fc.nat(),
+        loss: fc.constantFrom(0.02, 0.1),
       }),
       { maxLength: 2 },
     ),
@@ -79,6 +82,7 @@ const networkArb = fc
         isolate: `{ at: ${f.at}s, partition: { isolate: ${victim} }, for: ${f.for}s }`,
         crash: `{ at: ${f.at}s, crash: ${victim}, for: ${f.for}s }`,
         drift: `{ at: ${f.at}s, clock: { node: ${victim}, drift: 0.05 } }`,
+        loss: `{ at: ${f.at}s, network: { loss: ${f.loss} }, for: ${f.for}s }`,
       }
       return steps[f.kind]!
     })
@@ -87,7 +91,6 @@ const networkArb = fc
       name: 'generated',
       powers: s.powers,
       byzantine: byzantine === undefined ? undefined : { index: byzantine, behaviour: s.behaviour },
-      loss: s.loss,
       stakes: s.stakes.map((st) => `{ at: ${st.at}s, operator: ${honest[st.to % honest.length]}, nativeDelta: ${st.power * 1_000_000} }`),
       faults,
       checks: [
