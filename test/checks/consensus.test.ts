@@ -11,7 +11,8 @@ const TIMEOUTS = '{ commit: 200ms, propose: 1s, prevote: 500ms, precommit: 500ms
 /**
  * A 45-second validator network under 50 tx/s: validator-i has `powers[i]`, `byzantine`
  * names one misbehaving validator, `stakes` and `faults` are YAML list items (the stake
- * aggregator's script, the fault schedule), `checks` the check types to run.
+ * aggregator's script, the fault schedule), `checks` what goes into each check's
+ * `{ type: … }`.
  */
 const validatorNetwork = (n: {
   readonly name: string
@@ -112,8 +113,9 @@ describe('Tendermint under the simulator', () => {
       10,
     ))
 
-  // Found by the property above: a validator without a consensus log restarted into a round
-  // it had signed in, where its guard refused to vote again and nobody could go on without it.
+  // Found by the property above, when a validator restarted into a round it had signed in
+  // had its guard refuse every message of that round, and nobody could go on without it:
+  // the signed log now answers what it signed there, and it goes on from there.
   it.each([
     ['holding more than two thirds alone', [43, 12, 1, 1], 0, '2s', '1s', 0],
     ['whose forgotten prevote made the polka the others are locked on', [48, 29, 12, 45], 0.1, '2s', '6s', 343600363],
