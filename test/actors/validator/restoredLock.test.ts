@@ -21,13 +21,6 @@ describe('the lock a restarted validator resumes with', () => {
     expect(restoredLock(storeWithLock(), 7)).toStrictEqual(lock)
   })
 
-  test('survives a crash that loses unsynced writes once the store synced (as it does before the precommit leaves)', () => {
-    const store = storeWithLock()
-    store.sync()
-    store.crash(true)
-    expect(restoredLock(store, 7)).toStrictEqual(lock)
-  })
-
   test('is none at another height, or when none was persisted', () => {
     expect(restoredLock(storeWithLock(), 8)).toBeUndefined()
     expect(restoredLock(new MemoryStore(), 7)).toBeUndefined()

@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest'
+import { performEffect } from '../../../src/actors/common/performEffect.ts'
 import type { ActorToolkit } from '../../../src/actors/common/toolkit.ts'
+import { restoredLock } from '../../../src/actors/validator/restoredLock.ts'
 import { SignedLog } from '../../../src/actors/validator/signedLog.ts'
 import { Signer } from '../../../src/actors/validator/signer.ts'
 import type { Vote } from '../../../src/protocols/tendermint/index.ts'
+import { persistLock } from '../../../src/protocols/tendermint/lock.ts'
 import { signingKeyFromSeed } from '../../../src/runtime/crypto/ed25519.ts'
 import { MemoryStore } from '../../../src/runtime/store/memoryStore.ts'
 
@@ -43,6 +46,16 @@ describe('what a validator signed, across a restart', () => {
     expect(after.votesSignedAt(2, { address: ADDRESS, index: 2 })).toEqual([])
     expect(after.firstRoundAt(3)).toBe(1)
     expect(after.firstRoundAt(4)).toBe(0)
+  })
+
+  test('the lock the machine persisted before a precommit is durable once the precommit is signed', () => {
+    const store = new MemoryStore()
+    const lock = { height: 3, round: 1, value: { blockId: 'B1', block: new Uint8Array([1, 2]), blockTime: 500 } }
+    const { signer } = signerOn(store)
+    performEffect({ store } as unknown as ActorToolkit, persistLock(lock))
+    signer.vote(vote('precommit', 3, 1, 'B1'))
+    store.crash(true)
+    expect(restoredLock(store, 3)).toStrictEqual(lock)
   })
 
   test('a vote asked again with another timestamp gets the signature it got; a different one is refused', () => {
