@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { validatorActor } from '../../../src/actors/validator/validatorActor.ts'
+import { SIGNED, SLASHED, type SignedReport, type SlashedReport } from '../../../src/checks/consensusReports.ts'
+import { assertNetworks } from '../../support/propertySample.ts'
+import { withHostilePeer, hostilePlan, type HostilePlan } from './hostilePeer.ts'
+import { agreedHeight, runValidators, validatorNames, validatorParams } from './validatorSim.ts'
+
+const SECOND = 1_000_000
+const HONEST = validatorNames(3)
+const HOSTILE = 'validator-3'
+
+/** Three honest validators and a hostile one, equal powers (the hostile holds a quarter), for 30 simulated seconds. */
+const runAgainst = (plan: HostilePlan) => {
+  const params = validatorParams({ timeouts: { commit: '200ms', propose: '1s', prevote: '500ms', precommit: '500ms' } })
+  const honest = validatorActor(params)
+  return runValidators([honest, honest, honest, withHostilePeer(honest, plan, params.chainId)], { duration: 30 * SECOND, seed: plan.seed })
+}
+
+/** What the honest validators must keep doing whatever the hostile one sends. */
+const expectHonestUnharmed = (plan: HostilePlan): void => {
+  const run = runAgainst(plan)
+  const context = `plan: ${JSON.stringify(plan, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`
+  for (const name of HONEST) {
+    const node = run.sim.nodes.find((n) => n.spec.id === name)!
+    const crashes = run.counter(name, 'actor.crashes')
+    const errors = run.sim.logs.filter((l) => l.actor === name && l.level === 'error').map((l) => l.message)
+    expect({ name, crashes, restarts: node.restarts, errors }, context).toEqual({ name, crashes: 0, restarts: 0, errors: [] })
+  }
+  // A crash of the hostile one would be a fault of this harness, and would leave the honest ones in peace.
+  expect(run.counter(HOSTILE, 'actor.crashes'), `the hostile peer crashed: ${run.sim.logs.find((l) => l.actor === HOSTILE && l.level === 'error')?.fields?.['error']}`).toBe(0)
+  const honestCommits = new Map([...run.commits].filter(([name]) => HONEST.includes(name)))
+  // Agreement (agreedHeight throws on two blocks at one height) and liveness: the hostile
+  // proposer's rounds may time out, the others' may not.
+  expect(agreedHeight(honestCommits), context).toBeGreaterThanOrEqual(15)
+  // No honest double sign, and no honest validator punished for one.
+  const signed = new Map<string, string>()
+  for (const r of run.reported) {
+    if (r.event !== SIGNED || !HONEST.includes(r.actor)) continue
+    const s = r.data as SignedReport
+    const key = `${r.actor} ${s.height}/${s.round}/${s.step}`
+    expect(signed.get(key) ?? s.digest, `${key} signed twice; ${context}`).toBe(s.digest)
+    signed.set(key, s.digest)
+  }
+  const slashed = run.reported.filter((r) => r.event === SLASHED).map((r) => (r.data as SlashedReport).validator)
+  expect(slashed.filter((name) => name !== HOSTILE), context).toEqual([])
+}
+
+describe('a validator with a hostile peer', () => {
+  it('stays up, agrees, goes on and is never slashed, whatever well-formed messages the peer sends', () =>
+    assertNetworks(hostilePlan, expectHonestUnharmed, 8))
+})
