@@ -58,6 +58,8 @@ export type HostileAction =
   | { readonly type: 'tx'; readonly tx: Readonly<Record<string, unknown>>; readonly toOne: boolean }
   /** Evidence against a peer made from its real vote and a forged twin, or with its numbers wrong. */
   | { readonly type: 'evidence'; readonly forged: 'twin-of-peer-vote' | 'own-with-wrong-numbers' }
+  /** Membership gossip about a member (a peer, itself, or a name nobody has): alive, suspect or dead, at any incarnation. */
+  | { readonly type: 'gossip'; readonly kind: 'ping' | 'ack' | 'ping-req'; readonly about: 'peer' | 'self' | 'nobody'; readonly status: 'alive' | 'suspect' | 'dead'; readonly incarnation: number }
   /** A message a peer sent, sent again to one peer. */
   | { readonly type: 'replay'; readonly pick: number }
 
@@ -109,6 +111,13 @@ const actionPick: fc.Arbitrary<HostileAction> = fc.oneof(
   fc.record({ type: fc.constant('get-blocks' as const), from: heightPick, max: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ type: fc.constant('tx' as const), tx: txPick, toOne: fc.boolean() }),
   fc.record({ type: fc.constant('evidence' as const), forged: fc.constantFrom('twin-of-peer-vote' as const, 'own-with-wrong-numbers' as const) }),
+  fc.record({
+    type: fc.constant('gossip' as const),
+    kind: fc.constantFrom('ping' as const, 'ack' as const, 'ping-req' as const),
+    about: fc.constantFrom('peer' as const, 'self' as const, 'nobody' as const),
+    status: fc.constantFrom('alive' as const, 'suspect' as const, 'dead' as const),
+    incarnation: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(2 ** 40)),
+  }),
   fc.record({ type: fc.constant('replay' as const), pick: fc.nat() }),
 )
 
@@ -210,6 +219,12 @@ class HostilePeer {
         return action.toOne ? this.tk.transport.send(this.onePeer(), 'chain.tx', action.tx) : this.tk.transport.publish(MEMPOOL_TOPIC, 'chain.tx', action.tx)
       case 'evidence':
         return this.evidence(action.forged)
+      case 'gossip': {
+        const member = action.about === 'peer' ? this.onePeer() : action.about === 'self' ? this.tk.self.id : 'validator-nobody'
+        const updates = [{ member, status: action.status, incarnation: action.incarnation }]
+        const body = action.kind === 'ping-req' ? { seq: action.incarnation, incarnation: action.incarnation, target: member, updates } : { seq: action.incarnation, incarnation: action.incarnation, updates }
+        return this.tk.transport.send(this.onePeer(), `membership.${action.kind}`, body)
+      }
       case 'replay': {
         const envelope = this.seen[action.pick % Math.max(1, this.seen.length)]
         if (envelope !== undefined) this.tk.transport.send(this.onePeer(), envelope.kind, envelope.body)
