@@ -19,7 +19,7 @@ const runAgainst = (plan: HostilePlan) => {
 /** What the honest validators must keep doing whatever the hostile one sends. */
 const expectHonestUnharmed = (plan: HostilePlan): void => {
   const run = runAgainst(plan)
-  const context = `plan: ${JSON.stringify(plan, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`
+  const context = `plan: ${JSON.stringify(plan)}`
   for (const name of HONEST) {
     const node = run.sim.nodes.find((n) => n.spec.id === name)!
     const crashes = run.counter(name, 'actor.crashes')
@@ -29,8 +29,9 @@ const expectHonestUnharmed = (plan: HostilePlan): void => {
   // A crash of the hostile one would be a fault of this harness, and would leave the honest ones in peace.
   expect(run.counter(HOSTILE, 'actor.crashes'), `the hostile peer crashed: ${run.sim.logs.find((l) => l.actor === HOSTILE && l.level === 'error')?.fields?.['error']}`).toBe(0)
   const honestCommits = new Map([...run.commits].filter(([name]) => HONEST.includes(name)))
-  // Agreement (agreedHeight throws on two blocks at one height) and liveness: the hostile
-  // proposer's rounds may time out, the others' may not.
+  // Agreement (agreedHeight throws on two blocks at one height) and liveness: a healthy run
+  // makes ~150 heights; even with every round the hostile one proposes timing out, three
+  // honest validators make ~50 (seen when the harness crashed it).
   expect(agreedHeight(honestCommits), context).toBeGreaterThanOrEqual(15)
   // No honest double sign, and no honest validator punished for one.
   const signed = new Map<string, string>()

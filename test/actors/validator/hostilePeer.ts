@@ -56,8 +56,11 @@ export type HostileAction =
   | { readonly type: 'status'; readonly height: HeightPick }
   | { readonly type: 'get-blocks'; readonly from: HeightPick; readonly max: number }
   | { readonly type: 'tx'; readonly tx: Readonly<Record<string, unknown>>; readonly toOne: boolean }
-  /** Evidence against a peer made from its real vote and a forged twin, or with its numbers wrong. */
-  | { readonly type: 'evidence'; readonly forged: 'twin-of-peer-vote' | 'own-with-wrong-numbers' }
+  /**
+   * Evidence of a double sign that is none: a real vote (a peer's, or its own) beside a
+   * twin for another block that keeps the real one's signature, powers and time made up.
+   */
+  | { readonly type: 'evidence'; readonly against: 'peer' | 'self' }
   /** Membership gossip about a member (a peer, itself, or a name nobody has): alive, suspect or dead, at any incarnation. */
   | { readonly type: 'gossip'; readonly kind: 'ping' | 'ack' | 'ping-req'; readonly about: 'peer' | 'self' | 'nobody'; readonly status: 'alive' | 'suspect' | 'dead'; readonly incarnation: number }
   /** A message a peer sent, sent again to one peer. */
@@ -110,7 +113,7 @@ const actionPick: fc.Arbitrary<HostileAction> = fc.oneof(
   fc.record({ type: fc.constant('status' as const), height: heightPick }),
   fc.record({ type: fc.constant('get-blocks' as const), from: heightPick, max: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ type: fc.constant('tx' as const), tx: txPick, toOne: fc.boolean() }),
-  fc.record({ type: fc.constant('evidence' as const), forged: fc.constantFrom('twin-of-peer-vote' as const, 'own-with-wrong-numbers' as const) }),
+  fc.record({ type: fc.constant('evidence' as const), against: fc.constantFrom('peer' as const, 'self' as const) }),
   fc.record({
     type: fc.constant('gossip' as const),
     kind: fc.constantFrom('ping' as const, 'ack' as const, 'ping-req' as const),
@@ -164,19 +167,19 @@ class HostilePeer {
   private readonly votes: SignedVote[] = []
   private readonly seen: Envelope[] = []
   private own: SignedVote | undefined
-  private garbageCounter: number
+  /** Varies what each action picks (bytes, a peer, a round), from the plan's seed. */
+  private counter: number
 
   constructor(
     private readonly tk: ActorToolkit,
     private readonly plan: HostilePlan,
     private readonly chainId: string,
   ) {
-    this.garbageCounter = plan.seed
+    this.counter = plan.seed
   }
 
   begin(): void {
-    const first = this.plan.actions[0]
-    if (first !== undefined) this.tk.timers.set(HOSTILE_TIMER, first.afterMs * MS)
+    this.tk.timers.set(HOSTILE_TIMER, this.plan.actions[0]!.afterMs * MS)
   }
 
   ownVote(vote: SignedVote): void {
@@ -190,7 +193,7 @@ class HostilePeer {
       if (envelope.kind === 'tendermint.vote') keep(this.votes, envelope.body as SignedVote)
       if (envelope.kind === 'tendermint.proposal') keep(this.proposals, envelope.body as SignedProposal)
       const height = (envelope.body as { height?: unknown }).height
-      if (typeof height === 'number' && height < 1_000_000 && (envelope.kind.startsWith('tendermint.') || envelope.kind === 'chain.status')) this.highest = Math.max(this.highest, height)
+      if (typeof height === 'number' && (envelope.kind.startsWith('tendermint.') || envelope.kind === 'chain.status')) this.highest = Math.max(this.highest, height)
     }
     if (envelope.kind !== 'chain.get-blocks' || this.plan.syncLie === 'honest') return false
     this.tk.transport.reply(envelope, 'chain.blocks', { blocks: this.lieAboutBlocks() })
@@ -218,7 +221,7 @@ class HostilePeer {
       case 'tx':
         return action.toOne ? this.tk.transport.send(this.onePeer(), 'chain.tx', action.tx) : this.tk.transport.publish(MEMPOOL_TOPIC, 'chain.tx', action.tx)
       case 'evidence':
-        return this.evidence(action.forged)
+        return this.evidence(action.against)
       case 'gossip': {
         const member = action.about === 'peer' ? this.onePeer() : action.about === 'self' ? this.tk.self.id : 'validator-nobody'
         const updates = [{ member, status: action.status, incarnation: action.incarnation }]
@@ -256,12 +259,12 @@ class HostilePeer {
       action.block === 'seen' && seen !== undefined
         ? seen.block
         : action.block === 'mutated' && seen !== undefined
-          ? mutated(seen.block, this.garbageCounter++)
+          ? mutated(seen.block, this.counter++)
           : action.block === 'empty'
             ? new Uint8Array(0)
             : this.garbageBytes(200)
     const round = action.round
-    const polRound = action.polRound === 'fresh' || round === 0 ? -1 : action.polRound === 'previous' ? round - 1 : this.garbageCounter++ % round
+    const polRound = action.polRound === 'fresh' || round === 0 ? -1 : action.polRound === 'previous' ? round - 1 : this.counter++ % round
     const unsigned = {
       height: this.height(action.height),
       round,
@@ -274,10 +277,9 @@ class HostilePeer {
     this.sendConsensus('tendermint.proposal', { ...unsigned, sig: this.sign(proposalSignDocument(this.chainId, unsigned)) }, action.toOne)
   }
 
-  private evidence(forged: 'twin-of-peer-vote' | 'own-with-wrong-numbers'): void {
-    const real = forged === 'twin-of-peer-vote' ? this.votes.find((v) => v.blockId !== null) : this.own
+  private evidence(against: 'peer' | 'self'): void {
+    const real = against === 'peer' ? this.votes.find((v) => v.blockId !== null) : this.own
     if (real === undefined) return
-    // The twin keeps the real vote's signature: only the vote it was made for verifies.
     const plain = withoutExtension(real)
     const twin = { ...plain, blockId: this.garbageHex() }
     const [voteA, voteB] = (plain.blockId ?? '') < twin.blockId ? [plain, twin] : [twin, plain]
@@ -303,7 +305,7 @@ class HostilePeer {
 
   private onePeer(): string {
     const peers = [...new Set(this.seen.map((e) => e.from))].sort()
-    return peers[this.garbageCounter++ % Math.max(1, peers.length)] ?? this.tk.self.id
+    return peers[this.counter++ % Math.max(1, peers.length)] ?? this.tk.self.id
   }
 
   private sign(document: object): Uint8Array {
@@ -313,8 +315,8 @@ class HostilePeer {
   /** Bytes that differ from call to call, from the plan's seed (fast-check shrinks the seed with the rest). */
   private garbageBytes(length: number): Uint8Array {
     const bytes = new Uint8Array(length)
-    for (let i = 0; i < length; i++) bytes[i] = (this.garbageCounter * 131 + i * 7919) & 0xff
-    this.garbageCounter++
+    for (let i = 0; i < length; i++) bytes[i] = (this.counter * 131 + i * 7919) & 0xff
+    this.counter++
     return bytes
   }
 
