@@ -1,10 +1,15 @@
 import { Effect, Schema } from 'effect'
-import { chainKinds } from '../../protocols/chain/index.ts'
+import { chainKinds, DEFAULT_CHAIN_ID, signTx } from '../../protocols/chain/index.ts'
 import { AggregatorScriptSchema, applyScript, diffToTxs, type AggregatorScriptStep, type StakeView } from '../../protocols/staking/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
+import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import { actorToolkit } from '../common/toolkit.ts'
 
+export const STAKE_AGGREGATOR_ROLE = 'stake-aggregator'
+
 export const StakeAggregatorParamsSchema = Schema.Struct({
+  /** The chain its transactions are signed for: the validators' `chainId`. */
+  chainId: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1)), { default: () => DEFAULT_CHAIN_ID }),
   /**
    * How the off-chain stake sources evolve: EigenLayer share deposits and withdrawals,
    * native $C stakes and unstakes, oracle prices. `operator` names a validator node.
@@ -18,11 +23,11 @@ const STEP_TIMER = 'aggregator.step'
 /**
  * The stake aggregator: watches both stake sources (as the EigenLayer relayer and the
  * $C staking contract would report them) and the price oracle, and submits every change
- * to the chain as staking transactions, which the staking application turns into
- * voting power.
+ * to the chain as staking transactions, signed with its key, which the staking
+ * application turns into voting power (it takes stake changes from stake aggregators only).
  */
 export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef => ({
-  role: 'stake-aggregator',
+  role: STAKE_AGGREGATOR_ROLE,
   kinds: { 'chain.tx': chainKinds['chain.tx'] },
   start: Effect.gen(function* () {
     const tk = yield* actorToolkit
@@ -51,7 +56,8 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
         view = applyScript(view, step)
         // A nonce keeps a repeated change (a price going A → B → A) from looking like a duplicate tx.
         for (const tx of diffToTxs(before, view)) {
-          tk.transport.sendAny('validator', 'chain.tx', { ...tx, nonce: `${tk.self.id}/${nonce++}` })
+          const signed = signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${nonce++}` }, publicKeyHex(tk.keys.publicKey), tk.keys.sign)
+          tk.transport.sendAny('validator', 'chain.tx', signed)
           figures.txsSubmitted++
         }
         scheduleNext()

@@ -1,4 +1,5 @@
 import { Schema } from 'effect'
+import { DEFAULT_CHAIN_ID } from '../../protocols/chain/index.ts'
 import { defaultMembershipParams, MembershipParamsSchema } from '../../protocols/membership/index.ts'
 import { DEFAULT_TIMEOUTS } from '../../protocols/tendermint/index.ts'
 import { Duration, NonNegativeInt, PositiveInt } from '../../shared/paramSchemas.ts'
@@ -33,7 +34,7 @@ export const ByzantineBehaviour = Schema.Union(
 export type ByzantineBehaviour = typeof ByzantineBehaviour.Type
 
 export const ValidatorParamsSchema = Schema.Struct({
-  chainId: withDefault(Schema.String.pipe(Schema.minLength(1)), 'strata-chain'),
+  chainId: withDefault(Schema.String.pipe(Schema.minLength(1)), DEFAULT_CHAIN_ID),
   /** Genesis voting power of every validator not named in `powers`. */
   power: withDefault(PositiveInt, 10),
   powers: withDefault(Schema.Record({ key: Schema.String, value: NonNegativeInt }), {}),

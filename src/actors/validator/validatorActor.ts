@@ -1,34 +1,39 @@
 import { Effect } from 'effect'
 import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Application, type ComposedState, type Genesis } from '../../protocols/chain/index.ts'
 import { kvApp } from '../../protocols/kvstore/index.ts'
-import { stakingApp } from '../../protocols/staking/index.ts'
+import { createStakingApp } from '../../protocols/staking/index.ts'
 import { membershipKinds } from '../../protocols/membership/index.ts'
 import { CONSENSUS_TOPIC, tendermintKinds } from '../../protocols/tendermint/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
+import { STAKE_AGGREGATOR_ROLE } from '../stakeAggregator/stakeAggregatorActor.ts'
+import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import { actorToolkit } from '../common/toolkit.ts'
 import { ChainState } from './chainState.ts'
 import { ValidatorIdentities } from './identities.ts'
 import { sharedApplication } from './sharedApplication.ts'
 import type { ValidatorParams } from './params.ts'
+import { verifyTxSignature } from './txVerifier.ts'
 import { CHAIN_STATUS_TOPIC, ValidatorNode } from './validatorNode.ts'
 
 export const VALIDATOR_ROLE = 'validator'
 
 /** The chain runs two applications: key-value for load, staking for the validator set. */
-const application = sharedApplication(composeApps([kvApp, stakingApp]))
+const application = sharedApplication(composeApps([kvApp, createStakingApp(verifyTxSignature)]))
+
 
 /**
  * Genesis, the same on every validator: every node of the validator role with its
- * scenario power (0 = not in the genesis set), the chain id and the applications' params.
+ * scenario power (0 = not in the genesis set), the chain id and the applications' params,
+ * with the network's stake aggregators as the only keys that may change stake.
  */
-const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities): Genesis => ({
+const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities, stakeAuthorities: readonly string[]): Genesis => ({
   chainId: params.chainId,
   time: params.genesisTime,
   validators: identities
     .all()
     .map((v) => ({ pubKey: v.pubKey, name: v.name, power: BigInt(params.powers[v.name] ?? params.power) }))
     .filter((v) => v.power > 0n),
-  app: { staking: params.staking },
+  app: { staking: { ...params.staking, params: { ...(params.staking['params'] as object | undefined), authorities: stakeAuthorities } } },
 })
 
 /** A validator of the chain; `app` is what the chain runs (the key-value and staking applications unless a test brings its own). */
@@ -39,7 +44,11 @@ export const validatorActor = (params: ValidatorParams, app: Application<Compose
   start: Effect.gen(function* () {
     const tk = yield* actorToolkit
     const identities = ValidatorIdentities.of(tk.directory, tk.keys, VALIDATOR_ROLE)
-    const chain = new ChainState(app, genesisOf(params, identities), identities)
+    const stakeAuthorities = tk.directory.ofRole(STAKE_AGGREGATOR_ROLE).flatMap((name) => {
+      const key = tk.keys.publicKeyOf(name)
+      return key === undefined ? [] : [publicKeyHex(key)]
+    })
+    const chain = new ChainState(app, genesisOf(params, identities, stakeAuthorities), identities)
     const node = new ValidatorNode(tk, params, identities, chain)
     return {
       onMessage: (envelope) => node.onMessage(envelope),

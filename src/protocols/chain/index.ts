@@ -107,5 +107,6 @@ export {
   MEMPOOL_TOPIC,
 } from './messages.ts'
 export { txFacts, txHash, txPrefix, TxSchema, type TxFacts } from './tx.ts'
+export { DEFAULT_CHAIN_ID, signTx, txSignBytes, txSigner, type VerifyTxSignature } from './txSignature.ts'
 export { extensionSignatureValid, voteSignatureValid, type VerifyExtension, type VerifyVote } from './voteSignature.ts'
 export { BigIntFromWire, WireBigInt } from './wireSchemas.ts'

@@ -20,6 +20,7 @@ const validator = (record: ValidatorRecord) => ({
 })
 
 export const canonicalStakingState = (state: StakingState) => ({
+  chainId: state.chainId,
   params: {
     ...state.params,
     powerReduction: state.params.powerReduction.toString(),

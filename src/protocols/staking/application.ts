@@ -1,7 +1,9 @@
 import { Either } from 'effect'
 import type { Application, BlockInfo, FinalizeResult, Tx, TxResult } from '../chain/application.ts'
+import type { VerifyTxSignature } from '../chain/txSignature.ts'
 import { selectActiveSet, validatorUpdatesBetween } from './activeSet.ts'
 import { stakingAppHash } from './appHash.ts'
+import { unauthorized } from './authorize.ts'
 import { decodeStakingTx, ok } from './decodeTx.ts'
 import { deliverTx } from './deliverTx.ts'
 import { punishDoubleSigns } from './doubleSign.ts'
@@ -9,10 +11,19 @@ import { punishDowntime } from './downtime.ts'
 import { initStakingState } from './genesis.ts'
 import type { StakingEvent } from './slashValidator.ts'
 import type { StakingState } from './state.ts'
+import type { StakingTx } from './txSchemas.ts'
 import { matureUnbondings } from './unbonding.ts'
 
-/** Mempool admission is stateless: the schema only. State checks happen when the block executes. */
-const checkTx = (_state: StakingState, tx: Tx): TxResult => Either.match(decodeStakingTx(tx), { onLeft: (failure) => failure, onRight: (decoded) => ok(`${decoded.type} well formed`) })
+/** `tx` decoded, if it is well formed and signed by whom its type needs; else why not. */
+const admitted = (state: StakingState, tx: Tx, verify: VerifyTxSignature): Either.Either<StakingTx, TxResult> =>
+  Either.flatMap(decodeStakingTx(tx), (decoded) => {
+    const refusal = unauthorized(state, decoded, tx, verify)
+    return refusal === undefined ? Either.right(decoded) : Either.left(refusal)
+  })
+
+/** Mempool admission: the schema and the sender. What the state allows is checked when the block executes. */
+const checkTx = (state: StakingState, tx: Tx, verify: VerifyTxSignature): TxResult =>
+  Either.match(admitted(state, tx, verify), { onLeft: (failure) => failure, onRight: (decoded) => ok(`${decoded.type} well formed`) })
 
 /**
  * One block, in the order of Cosmos SDK's BeginBlock / DeliverTx / EndBlock:
@@ -20,7 +31,7 @@ const checkTx = (_state: StakingState, tx: Tx): TxResult => Either.match(decodeS
  * undelegations can move stake), then the transactions, then matured unbondings and the
  * new active set, of which only the changes go to consensus (effective at height + 2).
  */
-const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo): FinalizeResult<StakingState> => {
+const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo, verify: VerifyTxSignature): FinalizeResult<StakingState> => {
   const events: StakingEvent[] = []
   const punishedDoubleSigns = punishDoubleSigns(state, info)
   const punishedDowntime = punishDowntime(punishedDoubleSigns.state, info)
@@ -28,7 +39,7 @@ const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo)
   let current = punishedDowntime.state
   const txResults: TxResult[] = []
   for (const tx of txs) {
-    const decoded = decodeStakingTx(tx)
+    const decoded = admitted(current, tx, verify)
     if (Either.isLeft(decoded)) {
       txResults.push(decoded.left)
       continue
@@ -47,18 +58,19 @@ const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo)
 
 /**
  * Dual-staked DPoS (reference §4 with Cosmos SDK x/staking + x/slashing semantics, §3.8).
- * Prices arrive as oracle transactions, so vote extensions are unused (empty).
+ * Prices arrive as oracle transactions, so vote extensions are unused (empty). `verify`
+ * checks the signatures of signed transactions (see authorize.ts).
  */
-export const stakingApp: Application<StakingState> = {
+export const createStakingApp = (verify: VerifyTxSignature): Application<StakingState> => ({
   name: 'staking',
   init: initStakingState,
-  checkTx,
+  checkTx: (state, tx) => checkTx(state, tx, verify),
   /** Keeps, in order, the transactions the mempool check accepts. */
-  prepareProposal: (state, txs) => txs.filter((tx) => checkTx(state, tx).code === 0),
-  /** A block is acceptable when every transaction is well formed; state rejections are per-transaction results. */
-  processProposal: (state, txs) => txs.every((tx) => checkTx(state, tx).code === 0),
+  prepareProposal: (state, txs) => txs.filter((tx) => checkTx(state, tx, verify).code === 0),
+  /** A block is acceptable when every transaction is well formed and signed as it must be; state rejections are per-transaction results. */
+  processProposal: (state, txs) => txs.every((tx) => checkTx(state, tx, verify).code === 0),
   extendVote: () => new Uint8Array(0),
   verifyVoteExtension: (_state, _height, _blockId, extension) => extension.length === 0,
-  finalizeBlock,
+  finalizeBlock: (state, txs, info) => finalizeBlock(state, txs, info, verify),
   appHash: stakingAppHash,
-}
+})

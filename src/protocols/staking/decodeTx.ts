@@ -12,6 +12,8 @@ export const StakingTxCode = {
   malformed: 2,
   /** Well formed but not allowed by the current state (unknown validator, not enough stake, still jailed…). */
   rejected: 3,
+  /** Not signed by whom its type needs (see authorize.ts). */
+  unauthorized: 4,
 } as const
 
 export const ok = (log: string): TxResult => ({ code: StakingTxCode.ok, log })

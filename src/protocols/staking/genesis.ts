@@ -35,6 +35,7 @@ export const initStakingState = (genesis: Genesis): StakingState => {
     validators.set(pubKey, newValidatorRecord(power * params.powerReduction))
   }
   const initial: StakingState = {
+    chainId: genesis.chainId,
     params,
     validators,
     prices: params.initialPrices,

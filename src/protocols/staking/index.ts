@@ -2,7 +2,7 @@
  * Dual-staked DPoS for the Chainbase chain: the `staking` application (application.ts),
  * its parameters, transactions and the stake aggregator's pure logic.
  */
-export { stakingApp } from './application.ts'
+export { createStakingApp } from './application.ts'
 export { defaultStakingParams, StakingParamsSchema } from './params.ts'
 export type { StakingParams } from './params.ts'
 export { StakingGenesisSchema, initStakingState } from './genesis.ts'

@@ -1,6 +1,6 @@
 import { Schema } from 'effect'
 import { Duration, PositiveInt } from '../../shared/paramSchemas.ts'
-import { DecimalPrice, FractionPpm, Identifier, PositiveAmount } from './fieldSchemas.ts'
+import { DecimalPrice, FractionPpm, Identifier, PositiveAmount, PubKeyHex } from './fieldSchemas.ts'
 import { NATIVE_ASSET, PPM, PRICE_ONE } from './ratios.ts'
 
 /**
@@ -26,6 +26,12 @@ export interface StakingParams {
   readonly haircuts: ReadonlyMap<string, bigint>
   /** Oracle prices at genesis, by asset (`C` for the native token, else the LST strategy). */
   readonly initialPrices: ReadonlyMap<string, bigint>
+  /**
+   * Public keys (hex) whose signature a stake change needs (see authorize.ts): the stake
+   * aggregators'. Absent, anyone's transactions count — for tools and tests that drive the
+   * application alone; the validator role always names its network's stake aggregators.
+   */
+  readonly authorities?: readonly string[]
 }
 
 const DAY_MICROS = 86_400_000_000
@@ -57,6 +63,7 @@ const ScenarioParams = Schema.Struct({
   downtimeJailDuration: withDefault(Duration, defaultStakingParams.downtimeJailDuration),
   haircuts: withDefault(Schema.ReadonlyMapFromRecord({ key: Identifier, value: FractionPpm }), defaultStakingParams.haircuts),
   initialPrices: withDefault(Schema.ReadonlyMapFromRecord({ key: Identifier, value: DecimalPrice }), new Map()),
+  authorities: Schema.optionalWith(Schema.Array(PubKeyHex), { exact: true }),
 })
 
 /**

@@ -48,6 +48,8 @@ export interface UnbondingEntry {
 }
 
 export interface StakingState {
+  /** The chain's id, which signed transactions are bound to (see chain/txSignature.ts). */
+  readonly chainId: string
   readonly params: StakingParams
   /** By consensus public key (hex), which also names the operator. */
   readonly validators: ReadonlyMap<string, ValidatorRecord>

@@ -6,8 +6,8 @@ import { sumAmounts } from './sortedMaps.ts'
 /**
  * The staking transactions. Amounts, shares and prices are integers in base units (fixed
  * point for prices) given as bigint, safe-integer number or decimal string; the stake
- * aggregator sends decimal strings (see fieldSchemas.ts). Who may send what is not
- * checked: the chain's transactions carry no signer yet.
+ * aggregator sends decimal strings (see fieldSchemas.ts). Who may send which is
+ * authorize.ts's business, from the `signer` and `sig` the transaction carries.
  * Fields beyond a schema's are ignored, so a sender can add a `nonce` to keep two equal
  * transactions (the same delegation twice) apart in the mempool, which drops repeats.
  */

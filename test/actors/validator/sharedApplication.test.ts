@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest'
 import { sharedApplication } from '../../../src/actors/validator/sharedApplication.ts'
 import { composeApps, type Application, type BlockInfo, type ComposedState, type Genesis, type Tx } from '../../../src/protocols/chain/index.ts'
 import { kvApp } from '../../../src/protocols/kvstore/index.ts'
-import { stakingApp } from '../../../src/protocols/staking/index.ts'
+import { verifyTxSignature } from '../../../src/actors/validator/txVerifier.ts'
+import { createStakingApp } from '../../../src/protocols/staking/index.ts'
 import { PROPERTY_SEED } from '../../support/propertySample.ts'
 
 /**
@@ -14,7 +15,7 @@ import { PROPERTY_SEED } from '../../support/propertySample.ts'
  */
 
 /** The real application, as the validator composes it. */
-const direct = composeApps([kvApp, stakingApp])
+const direct = composeApps([kvApp, createStakingApp(verifyTxSignature)])
 
 /** The real application with its calls counted: a call is an answer computed afresh. */
 const counted = () => {

@@ -5,7 +5,8 @@ import { parse, stringify } from 'yaml'
 import { validatorActor } from '../../../src/actors/validator/validatorActor.ts'
 import { composeApps, type Application } from '../../../src/protocols/chain/index.ts'
 import { kvApp } from '../../../src/protocols/kvstore/index.ts'
-import { stakingApp } from '../../../src/protocols/staking/index.ts'
+import { verifyTxSignature } from '../../../src/actors/validator/txVerifier.ts'
+import { createStakingApp } from '../../../src/protocols/staking/index.ts'
 import type { SignedVote } from '../../../src/protocols/tendermint/index.ts'
 import type { ActorDef } from '../../../src/runtime/actor.ts'
 import { Transport } from '../../../src/runtime/services.ts'
@@ -50,7 +51,7 @@ const extensionApp = (self: string, sightings: Sighting[], extendAs = (height: n
 })
 
 const chainApp = (self: string, sightings: Sighting[], extendAs?: (height: number) => string) =>
-  composeApps([kvApp, stakingApp, extensionApp(self, sightings, extendAs)])
+  composeApps([kvApp, createStakingApp(verifyTxSignature), extensionApp(self, sightings, extendAs)])
 
 /** A validator whose precommits leave with an extension signature that is not its validator's. */
 const forgingExtensionSignatures = (def: ActorDef): ActorDef => ({

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { fc, test as propertyTest } from '@fast-check/vitest'
 import type { Tx } from '../../../src/protocols/chain/application.ts'
-import { stakingApp, stakingAppHash } from '../../../src/protocols/staking/index.ts'
-import { ChainDriver, commitOf, duplicateVote, genesisOf, key } from './fixtures.ts'
+import { stakingAppHash } from '../../../src/protocols/staking/index.ts'
+import { ChainDriver, commitOf, duplicateVote, genesisOf, key, stakingApp } from './fixtures.ts'
 
 const tx = fc.oneof(
   fc.record({ type: fc.constant('staking.delegate'), validator: fc.integer({ min: 1, max: 4 }).map(key), delegator: fc.constantFrom('a', 'b', 'c'), amount: fc.bigInt(1n, 10n ** 7n) }),

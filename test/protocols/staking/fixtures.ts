@@ -1,5 +1,9 @@
 import type { BlockInfo, FinalizeResult, Genesis, Misbehavior, Tx, VoteInfo } from '../../../src/protocols/chain/application.ts'
-import { stakingApp, type StakingState } from '../../../src/protocols/staking/index.ts'
+import { verifyTxSignature } from '../../../src/actors/validator/txVerifier.ts'
+import { createStakingApp, type StakingState } from '../../../src/protocols/staking/index.ts'
+
+/** The application as the validator role runs it (its signature check included). */
+export const stakingApp = createStakingApp(verifyTxSignature)
 
 /** A 32-byte hex key made from a small number, so that key order is number order. */
 export const key = (n: number): string => n.toString(16).padStart(64, '0')

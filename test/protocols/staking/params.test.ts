@@ -1,7 +1,7 @@
 import { Either, Schema } from 'effect'
 import { describe, expect, test } from 'vitest'
-import { defaultStakingParams, PRICE_ONE, stakingApp, StakingParamsSchema } from '../../../src/protocols/staking/index.ts'
-import { genesisOf, key } from './fixtures.ts'
+import { defaultStakingParams, PRICE_ONE, StakingParamsSchema } from '../../../src/protocols/staking/index.ts'
+import { genesisOf, key, stakingApp } from './fixtures.ts'
 
 const decode = Schema.decodeUnknownEither(StakingParamsSchema)
 

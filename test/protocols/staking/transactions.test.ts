@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { fc, test as propertyTest } from '@fast-check/vitest'
 import type { Tx } from '../../../src/protocols/chain/application.ts'
-import { PRICE_ONE, stakingApp, stakingAppHash, StakingTxCode } from '../../../src/protocols/staking/index.ts'
-import { blockInfo, ChainDriver, genesisOf, key } from './fixtures.ts'
+import { PRICE_ONE, stakingAppHash, StakingTxCode } from '../../../src/protocols/staking/index.ts'
+import { blockInfo, ChainDriver, genesisOf, key, stakingApp } from './fixtures.ts'
 
 const genesisState = () => stakingApp.init(genesisOf([10, 10]))
 
