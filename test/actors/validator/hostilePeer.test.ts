@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validatorActor } from '../../../src/actors/validator/validatorActor.ts'
-import { SIGNED, SLASHED, type SignedReport, type SlashedReport } from '../../../src/checks/consensusReports.ts'
+import { SIGNED, SLASHED, VALIDATOR_UPDATES, type SignedReport, type SlashedReport, type ValidatorUpdatesReport } from '../../../src/checks/consensusReports.ts'
 import { assertNetworks } from '../../support/propertySample.ts'
 import { withHostilePeer, hostilePlan, type HostilePlan } from './hostilePeer.ts'
 import { agreedHeight, runValidators, validatorNames, validatorParams } from './validatorSim.ts'
@@ -8,6 +8,8 @@ import { agreedHeight, runValidators, validatorNames, validatorParams } from './
 const SECOND = 1_000_000
 const HONEST = validatorNames(3)
 const HOSTILE = 'validator-3'
+/** Every validator's power at genesis (the validator role's default). */
+const GENESIS_POWER = 10
 
 /** Three honest validators and a hostile one, equal powers (the hostile holds a quarter), for 30 simulated seconds. */
 const runAgainst = (plan: HostilePlan) => {
@@ -44,9 +46,13 @@ const expectHonestUnharmed = (plan: HostilePlan): void => {
   }
   const slashed = run.reported.filter((r) => r.event === SLASHED).map((r) => (r.data as SlashedReport).validator)
   expect(slashed.filter((name) => name !== HOSTILE), context).toEqual([])
+  // Its stake changes, signed by itself rather than by a stake aggregator, change nothing:
+  // the set changes only when the hostile one is punished.
+  const powerChanges = run.reported.filter((r) => r.event === VALIDATOR_UPDATES && HONEST.includes(r.actor)).flatMap((r) => (r.data as ValidatorUpdatesReport).updates)
+  expect(powerChanges.filter((u) => u.name !== HOSTILE || u.power >= GENESIS_POWER), context).toEqual([])
 }
 
 describe('a validator with a hostile peer', () => {
-  it('stays up, agrees, goes on and is never slashed, whatever well-formed messages the peer sends', () =>
+  it('stays up, agrees, goes on, is never slashed and keeps its power, whatever well-formed messages the peer sends', () =>
     assertNetworks(hostilePlan, expectHonestUnharmed, 8))
 })

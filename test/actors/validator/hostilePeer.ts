@@ -2,7 +2,7 @@ import { Effect } from 'effect'
 import fc from 'fast-check'
 import { actorToolkit, type ActorToolkit } from '../../../src/actors/common/toolkit.ts'
 import { CHAIN_STATUS_TOPIC } from '../../../src/actors/validator/validatorNode.ts'
-import { EVIDENCE_TOPIC, MEMPOOL_TOPIC } from '../../../src/protocols/chain/index.ts'
+import { EVIDENCE_TOPIC, MEMPOOL_TOPIC, signTx, type Tx } from '../../../src/protocols/chain/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
@@ -14,6 +14,7 @@ import {
 } from '../../../src/protocols/tendermint/index.ts'
 import type { ActorDef } from '../../../src/runtime/actor.ts'
 import { encodeCanonical } from '../../../src/runtime/codec/cbor.ts'
+import { publicKeyHex } from '../../../src/runtime/crypto/ed25519.ts'
 import type { Envelope } from '../../../src/runtime/envelope.ts'
 import { Transport } from '../../../src/runtime/services.ts'
 
@@ -63,6 +64,8 @@ export type HostileAction =
   | { readonly type: 'evidence'; readonly against: 'peer' | 'self' }
   /** Membership gossip about a member (a peer, itself, or a name nobody has): alive, suspect or dead, at any incarnation. */
   | { readonly type: 'gossip'; readonly kind: 'ping' | 'ack' | 'ping-req'; readonly about: 'peer' | 'self' | 'nobody'; readonly status: 'alive' | 'suspect' | 'dead'; readonly incarnation: number }
+  /** A stake change in its own favour, signed with its own key (the stake aggregator's is what counts). */
+  | { readonly type: 'stake-grab'; readonly change: 'delegate' | 'sync-lst' | 'create-validator' | 'set-price' }
   /** A message a peer sent, sent again to one peer. */
   | { readonly type: 'replay'; readonly pick: number }
 
@@ -82,7 +85,7 @@ const heightPick: fc.Arbitrary<HeightPick> = fc.oneof(
 )
 const roundPick = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 3 }) }, { weight: 1, arbitrary: fc.constantFrom(50, 2 ** 31, 2 ** 40) })
 
-/** Transactions a client may send: the key-value application's, malformed ones, and ones no application owns. */
+/** Transactions a client may send: the key-value application's, malformed ones, ones no application owns, unsigned stake changes. */
 const txPick: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ type: fc.constant('kv.set'), key: fc.string({ maxLength: 40 }), value: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }),
   fc.record({ type: fc.constantFrom('kv.set', 'kv.delete', 'kv.nothing', 'nobody.owns-this'), key: fc.jsonValue(), value: fc.jsonValue() }),
@@ -121,11 +124,12 @@ const actionPick: fc.Arbitrary<HostileAction> = fc.oneof(
     status: fc.constantFrom('alive' as const, 'suspect' as const, 'dead' as const),
     incarnation: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(2 ** 40)),
   }),
+  fc.record({ type: fc.constant('stake-grab' as const), change: fc.constantFrom('delegate' as const, 'sync-lst' as const, 'create-validator' as const, 'set-price' as const) }),
   fc.record({ type: fc.constant('replay' as const), pick: fc.nat() }),
 )
 
 export const hostilePlan: fc.Arbitrary<HostilePlan> = fc.record({
-  actions: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 300 }), action: actionPick }), { minLength: 1, maxLength: 100 }),
+  actions: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 300 }), action: actionPick }), { minLength: 10, maxLength: 100 }),
   syncLie: fc.constantFrom<SyncLie>('honest', 'garbage', 'forged-commit'),
   seed: fc.nat(),
 })
@@ -228,6 +232,8 @@ class HostilePeer {
         const body = action.kind === 'ping-req' ? { seq: action.incarnation, incarnation: action.incarnation, target: member, updates } : { seq: action.incarnation, incarnation: action.incarnation, updates }
         return this.tk.transport.send(this.onePeer(), `membership.${action.kind}`, body)
       }
+      case 'stake-grab':
+        return this.tk.transport.publish(MEMPOOL_TOPIC, 'chain.tx', this.stakeGrab(action.change))
       case 'replay': {
         const envelope = this.seen[action.pick % Math.max(1, this.seen.length)]
         if (envelope !== undefined) this.tk.transport.send(this.onePeer(), envelope.kind, envelope.body)
@@ -284,6 +290,20 @@ class HostilePeer {
     const twin = { ...plain, blockId: this.garbageHex() }
     const [voteA, voteB] = (plain.blockId ?? '') < twin.blockId ? [plain, twin] : [twin, plain]
     this.tk.transport.publish(EVIDENCE_TOPIC, 'chain.evidence', { voteA, voteB, totalVotingPower: 40, validatorPower: 10, timestamp: this.tk.clock.now() })
+  }
+
+  private stakeGrab(change: Extract<HostileAction, { type: 'stake-grab' }>['change']): Tx {
+    const self = publicKeyHex(this.tk.keys.publicKey)
+    const plenty = '1000000000000000'
+    const tx: Tx =
+      change === 'delegate'
+        ? { type: 'staking.delegate', validator: self, delegator: self, amount: plenty }
+        : change === 'sync-lst'
+          ? { type: 'staking.sync-lst', operator: self, strategy: 'stETH', shares: plenty }
+          : change === 'create-validator'
+            ? { type: 'staking.create-validator', pubKey: this.garbageHex(), selfStake: plenty }
+            : { type: 'staking.set-price', asset: 'stETH', price: plenty }
+    return signTx(this.chainId, { ...tx, nonce: this.counter++ }, self, this.tk.keys.sign)
   }
 
   private lieAboutBlocks(): { block: Uint8Array; commit: unknown }[] {
