@@ -385,6 +385,8 @@ export class ValidatorNode {
   }
 
   private receiveProposal(envelope: Envelope, proposal: SignedProposal): void {
+    // Re-gossip from a peer that had not yet seen the height committed: late, not invalid.
+    if (proposal.height <= this.chain.height) return
     if (proposal.height === this.chain.height + 2 && this.tooEarly(envelope, proposal.height)) return
     const identity = this.identities.withAddress(proposal.proposerAddress)
     const signedBytes = encodeCanonical(proposalSignDocument(this.params.chainId, proposal))
