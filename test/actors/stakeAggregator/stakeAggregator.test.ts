@@ -15,7 +15,30 @@ const network = (aggregatorParams: string) =>
     '  - { type: consensus.power-at-h-plus-2 }',
   ].join('\n')
 
+/** Two steps, 3 s apart, with the aggregator down in between. */
+const restarted = [
+  'name: aggregator-restarts',
+  'duration: 8s',
+  'roles:',
+  '  validator: { count: 4, params: { timeouts: { commit: 100ms } } }',
+  '  stake-aggregator:',
+  '    count: 1',
+  '    params: { script: [ { at: 1s, operator: validator-1, nativeDelta: 20000000 }, { at: 4s, operator: validator-2, nativeDelta: 20000000 } ] }',
+  'faults:',
+  '  - { at: 2s, crash: stake-aggregator-0, for: 1s }',
+  'checks:',
+  '  - { type: consensus.power-at-h-plus-2 }',
+].join('\n')
+
 describe('the stake aggregator', () => {
+  it('restarted, goes on after the last step it submitted, at the times of the script', () => {
+    const { report } = runYaml(restarted)
+    const aggregator = report.roles.find((r) => r.role === 'stake-aggregator')!
+    // Both steps done, and only the second sent by the restarted aggregator (figures start again at a restart).
+    expect([aggregator.figures['steps']?.max, aggregator.figures['txsSubmitted']?.max]).toEqual([2, 1])
+    expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('2 validator-set change(s), each effective exactly at H+2')
+  })
+
   it("signs its stake changes, which the validators' staking application takes: the power moves", () => {
     const { report } = runYaml(network(''))
     expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('1 validator-set change(s), each effective exactly at H+2')
