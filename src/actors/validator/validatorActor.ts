@@ -20,19 +20,18 @@ export const VALIDATOR_ROLE = 'validator'
 /** The chain runs two applications: key-value for load, staking for the validator set. */
 const application = sharedApplication(composeApps([kvApp, createStakingApp(verifyTxSignature)]))
 
-
 /**
  * Genesis, the same on every validator: every node of the validator role with its
- * scenario power (0 = not in the genesis set), the chain id and the applications' params,
- * with the network's stake aggregators as the only keys that may change stake.
+ * scenario power, the chain id and the applications' params, with the network's stake
+ * aggregators as the only keys that may change stake. A node of power 0 is an operator
+ * without stake: outside the consensus set until stake delegated to it brings it in.
  */
 const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities, stakeAuthorities: readonly string[]): Genesis => ({
   chainId: params.chainId,
   time: params.genesisTime,
   validators: identities
     .all()
-    .map((v) => ({ pubKey: v.pubKey, name: v.name, power: BigInt(params.powers[v.name] ?? params.power) }))
-    .filter((v) => v.power > 0n),
+    .map((v) => ({ pubKey: v.pubKey, name: v.name, power: BigInt(params.powers[v.name] ?? params.power) })),
   app: { staking: { ...params.staking, params: { ...(params.staking['params'] as object | undefined), authorities: stakeAuthorities } } },
 })
 

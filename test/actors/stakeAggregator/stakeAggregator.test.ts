@@ -44,6 +44,14 @@ describe('the stake aggregator', () => {
     expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('1 validator-set change(s), each effective exactly at H+2')
   })
 
+  it('brings a validator node outside the genesis set into the validator set', () => {
+    const yaml = network('').replace('validator: { count: 4, params: { timeouts: { commit: 100ms } } }', 'validator: { count: 4, params: { timeouts: { commit: 100ms }, powers: { validator-1: 0 } } }')
+    const { report } = runYaml(yaml)
+    expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('1 validator-set change(s), each effective exactly at H+2')
+    // validator-1 proposes too, once it is in.
+    expect(report.roles.find((r) => r.role === 'validator')!.figures['proposals']?.min).toBeGreaterThan(0)
+  })
+
   it('signed for another chain id, changes nothing: the validators refuse it at admission', () => {
     const { report } = runYaml(network('chainId: another-chain, '))
     expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('no validator-set change to judge')
