@@ -51,13 +51,14 @@ const expectChecksPass = (yaml: string, seed: number): void => {
  * A validator network with unequal powers, byzantine power below one third, up to two
  * faults that heal (they may overlap), and stake the aggregator adds to honest validators
  * while it runs (so that powers change under faults, and byzantine power stays below a
- * third). Message loss is one of the faults, over after a while: the liveness bound holds
+ * third) — perhaps to a node outside the genesis set (power 0), which joins the set. Message loss is one of the faults, over after a while: the liveness bound holds
  * once faults are over, and under loss that never ends Tendermint promises progress only
  * eventually (a soak found a 27-second stall under 10% loss kept for the whole run).
  */
 const networkArb = fc
   .record({
-    powers: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 4, maxLength: 7 }),
+    genesisPowers: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 4, maxLength: 7 }),
+    joiner: fc.boolean(),
     behaviour: fc.constantFrom(...behaviours),
     faults: fc.array(
       fc.record({
@@ -72,10 +73,11 @@ const networkArb = fc
     stakes: fc.array(fc.record({ at: fc.integer({ min: 3, max: 30 }), to: fc.nat(), power: fc.integer({ min: 1, max: 40 }) }), { maxLength: 3 }),
   })
   .map((s) => {
-    const total = s.powers.reduce((a, b) => a + b, 0)
-    // The byzantine validator: the heaviest one whose power stays below a third.
-    const byzantine = s.powers.map((p, i) => [p, i] as const).filter(([p]) => 3 * p < total).sort((a, b) => b[0] - a[0])[0]?.[1]
-    const ids = s.powers.map((_, i) => `validator-${i}`)
+    const total = s.genesisPowers.reduce((a, b) => a + b, 0)
+    // The byzantine validator: the heaviest genesis one whose power stays below a third.
+    const byzantine = s.genesisPowers.map((p, i) => [p, i] as const).filter(([p]) => 3 * p < total).sort((a, b) => b[0] - a[0])[0]?.[1]
+    const powers = s.joiner ? [...s.genesisPowers, 0] : s.genesisPowers
+    const ids = powers.map((_, i) => `validator-${i}`)
     const faults = s.faults.map((f) => {
       const victim = ids[f.victim % ids.length]!
       const steps: Record<typeof f.kind, string> = {
@@ -90,9 +92,10 @@ const networkArb = fc
     const honest = ids.filter((_, i) => i !== byzantine)
     return validatorNetwork({
       name: 'generated',
-      powers: s.powers,
+      powers,
       byzantine: byzantine === undefined ? undefined : { index: byzantine, behaviour: s.behaviour },
-      stakes: s.stakes.map((st) => `{ at: ${st.at}s, operator: ${honest[st.to % honest.length]}, nativeDelta: ${st.power * 1_000_000} }`),
+      // A joiner gets the first stake, so that it does join.
+      stakes: s.stakes.map((st, i) => `{ at: ${st.at}s, operator: ${s.joiner && i === 0 ? ids.at(-1) : honest[st.to % honest.length]}, nativeDelta: ${st.power * 1_000_000} }`),
       faults,
       checks: [
         'consensus.agreement',
