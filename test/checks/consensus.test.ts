@@ -51,8 +51,9 @@ const expectChecksPass = (yaml: string, seed: number): void => {
  * A validator network with unequal powers, byzantine power below one third, up to two
  * faults that heal (they may overlap), and stake the aggregator adds to honest validators
  * while it runs (so that powers change under faults, and byzantine power stays below a
- * third) — perhaps to a node outside the genesis set (power 0), which joins the set. Message loss is one of the faults, over after a while: the liveness bound holds
- * once faults are over, and under loss that never ends Tendermint promises progress only
+ * third) — perhaps to a node outside the genesis set (power 0), which then joins the set.
+ * Message loss is one of the faults, over after a while: the liveness bound holds once
+ * faults are over, and under loss that never ends Tendermint promises progress only
  * eventually (a soak found a 27-second stall under 10% loss kept for the whole run).
  */
 const networkArb = fc

@@ -76,6 +76,7 @@ export interface HostilePlan {
   /** Each action with the milliseconds to wait before it, over and over until the run ends. */
   readonly actions: readonly { readonly afterMs: number; readonly action: HostileAction }[]
   readonly syncLie: SyncLie
+  /** The run's seed, and where the peer's own varying picks (bytes, a peer to send to) start. */
   readonly seed: number
 }
 
