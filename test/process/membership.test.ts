@@ -58,10 +58,8 @@ const watchErrors = (nc: NatsConnection): Error[] => {
 beforeAll(async () => {
   devnet = await ProcessDevnet.create(SCENARIO)
   subjects = subjectsOf(devnet.net.network)
-  await devnet.startNats()
-  for (const id of ALL) devnet.startNode(id)
   // Every step starts from a whole network (so any one of them can also run alone).
-  await devnet.waitForAll(ALL, 'all three nodes up', (s) => s.state === 'up')
+  await devnet.startAll('all three nodes up')
 }, 120_000)
 
 afterAll(async () => {

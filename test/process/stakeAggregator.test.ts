@@ -10,9 +10,7 @@ let devnet: ProcessDevnet
 
 beforeAll(async () => {
   devnet = await ProcessDevnet.create('test/process/fixtures/joining-validator.yaml')
-  await devnet.startNats()
-  for (const id of devnet.ids) devnet.startNode(id)
-  await devnet.waitForAll(devnet.ids, 'five validators and the stake aggregator up', (s) => s.state === 'up')
+  await devnet.startAll('five validators and the stake aggregator up')
 }, 120_000)
 
 afterAll(async () => {

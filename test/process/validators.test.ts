@@ -73,9 +73,7 @@ const deliveredVotes = (trace: LiveTrace): SeenVote[] =>
 
 beforeAll(async () => {
   devnet = await ProcessDevnet.create(SCENARIO)
-  await devnet.startNats()
-  for (const id of devnet.ids) devnet.startNode(id)
-  await devnet.waitForAll(devnet.ids, 'all four validators and the client up', (s) => s.state === 'up')
+  await devnet.startAll('all four validators and the client up')
 }, 120_000)
 
 afterAll(async () => {

@@ -46,6 +46,13 @@ export class ProcessDevnet {
     return this.net.nodes.map((n) => n.id)
   }
 
+  /** Starts nats-server and every node, and waits until all of them report up. */
+  async startAll(what: string): Promise<void> {
+    await this.startNats()
+    for (const id of this.ids) this.startNode(id)
+    await this.waitForAll(this.ids, what, (s) => s.state === 'up')
+  }
+
   async startNats(): Promise<void> {
     this.nats = await startNatsServer({ config: resolve(this.layout.natsConfig), cwd: this.layout.dir, port: this.natsPort, logFile: this.layout.natsLog, detached: false })
   }
