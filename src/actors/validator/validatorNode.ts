@@ -69,6 +69,14 @@ import { VoteRun } from './voteRun.ts'
 export const CHAIN_STATUS_TOPIC = 'chain'
 /** At most this many next-height messages wait for this node to reach their height. */
 const MAX_EARLY_MESSAGES = 1_000
+/**
+ * Proposals for rounds further ahead of this node's are dropped unjudged: judging one
+ * means computing its round's proposer, round by round, and a hostile proposer could name
+ * round 2^31 (a soak found it: the schedule grew until the process died). An honest
+ * proposer re-sends its proposal every gossip interval, so it is judged once this node
+ * gets near its round.
+ */
+const MAX_PROPOSAL_ROUNDS_AHEAD = 8
 
 /**
  * One validator: hosts the Tendermint machine and does the host's part of its contract
@@ -388,6 +396,10 @@ export class ValidatorNode {
     // Re-gossip from a peer that had not yet seen the height committed: late, not invalid.
     if (proposal.height <= this.chain.height) return
     if (proposal.height === this.chain.height + 2 && this.tooEarly(envelope, proposal.height)) return
+    if (proposal.height === this.chain.height + 1 && proposal.round > this.votes.round + MAX_PROPOSAL_ROUNDS_AHEAD) {
+      this.tk.metrics.count('validator.proposals-too-far-ahead')
+      return
+    }
     const identity = this.identities.withAddress(proposal.proposerAddress)
     const signedBytes = encodeCanonical(proposalSignDocument(this.params.chainId, proposal))
     if (identity === undefined || !verifySignatureMemoized(identity.publicKey, signedBytes, proposal.sig)) {

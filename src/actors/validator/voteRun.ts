@@ -15,6 +15,11 @@ export class VoteRun {
 
   constructor(private readonly machine: HostedMachine<typeof tendermintMachine>) {}
 
+  /** The round the machine is in. */
+  get round(): number {
+    return this.machine.snapshot().context.round
+  }
+
   /** Counts `vote` ahead, or sends it (closing the run) when the machine must see it now. */
   offer(vote: SignedVote, now: number): void {
     const snapshot = this.machine.snapshot()

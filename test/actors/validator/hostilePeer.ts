@@ -72,10 +72,18 @@ export type HostileAction =
 /** What it answers when a peer asks it for blocks: the truth, random bytes, or real blocks under a forged commit. */
 export type SyncLie = 'honest' | 'garbage' | 'forged-commit'
 
+/**
+ * What it does the moment a peer's proposal reaches it: nothing, or propose that block
+ * again as its own, for the same round or for round 2^31 (then the block is one the
+ * others are judging right now).
+ */
+export type ProposalEcho = 'none' | 'same-round' | 'far-round'
+
 export interface HostilePlan {
   /** Each action with the milliseconds to wait before it, over and over until the run ends. */
   readonly actions: readonly { readonly afterMs: number; readonly action: HostileAction }[]
   readonly syncLie: SyncLie
+  readonly echo: ProposalEcho
   /** The run's seed, and where the peer's own varying picks (bytes, a peer to send to) start. */
   readonly seed: number
 }
@@ -132,6 +140,7 @@ const actionPick: fc.Arbitrary<HostileAction> = fc.oneof(
 export const hostilePlan: fc.Arbitrary<HostilePlan> = fc.record({
   actions: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 300 }), action: actionPick }), { minLength: 10, maxLength: 100 }),
   syncLie: fc.constantFrom<SyncLie>('honest', 'garbage', 'forged-commit'),
+  echo: fc.constantFrom<ProposalEcho>('none', 'same-round', 'far-round'),
   seed: fc.nat(),
 })
 
@@ -196,7 +205,10 @@ class HostilePeer {
     if (envelope.from !== this.tk.self.id) {
       keep(this.seen, envelope)
       if (envelope.kind === 'tendermint.vote') keep(this.votes, envelope.body as SignedVote)
-      if (envelope.kind === 'tendermint.proposal') keep(this.proposals, envelope.body as SignedProposal)
+      if (envelope.kind === 'tendermint.proposal') {
+        keep(this.proposals, envelope.body as SignedProposal)
+        this.echo(envelope.body as SignedProposal)
+      }
       const height = (envelope.body as { height?: unknown }).height
       if (typeof height === 'number' && (envelope.kind.startsWith('tendermint.') || envelope.kind === 'chain.status')) this.highest = Math.max(this.highest, height)
     }
@@ -282,6 +294,13 @@ class HostilePeer {
       block,
     }
     this.sendConsensus('tendermint.proposal', { ...unsigned, sig: this.sign(proposalSignDocument(this.chainId, unsigned)) }, action.toOne)
+  }
+
+  private echo(proposal: SignedProposal): void {
+    const own = this.own
+    if (this.plan.echo === 'none' || own === undefined) return
+    const unsigned = { ...proposal, round: this.plan.echo === 'far-round' ? 2 ** 31 : proposal.round, polRound: -1, proposerAddress: own.validatorAddress, timestamp: this.tk.clock.now() }
+    this.sendConsensus('tendermint.proposal', { ...unsigned, sig: this.sign(proposalSignDocument(this.chainId, unsigned)) }, false)
   }
 
   private evidence(against: 'peer' | 'self'): void {
