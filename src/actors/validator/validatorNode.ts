@@ -396,7 +396,7 @@ export class ValidatorNode {
     // Re-gossip from a peer that had not yet seen the height committed: late, not invalid.
     if (proposal.height <= this.chain.height) return
     if (proposal.height === this.chain.height + 2 && this.tooEarly(envelope, proposal.height)) return
-    if (proposal.height === this.chain.height + 1 && proposal.round > this.votes.round + MAX_PROPOSAL_ROUNDS_AHEAD) {
+    if (proposal.round > this.votes.round + MAX_PROPOSAL_ROUNDS_AHEAD) {
       this.tk.metrics.count('validator.proposals-too-far-ahead')
       return
     }
@@ -421,6 +421,7 @@ export class ValidatorNode {
   /** Why this node must not prevote the proposed block, or undefined (CometBFT validateBlock + ProcessProposal). */
   private judgeProposal(proposal: SignedProposal, block: Block): string | undefined {
     if (blockIdOf(block) !== proposal.blockId) return "the block does not hash to the proposal's block id"
+    if (block.header.height !== proposal.height) return `the block is for height ${block.header.height}, the proposal for ${proposal.height}`
     // A re-proposed valid value keeps the header of the round it was made in.
     return this.judge.problem(block, proposal.polRound >= 0 ? proposal.polRound : proposal.round, proposal.polRound < 0)
   }

@@ -74,10 +74,10 @@ export type SyncLie = 'honest' | 'garbage' | 'forged-commit'
 
 /**
  * What it does the moment a peer's proposal reaches it: nothing, or propose that block
- * again as its own, for the same round or for round 2^31 (then the block is one the
- * others are judging right now).
+ * (one the others are judging right now) again as its own — for the same round, for
+ * round 2^31, or for round 2^31 of a height two ahead.
  */
-export type ProposalEcho = 'none' | 'same-round' | 'far-round'
+export type ProposalEcho = 'none' | 'same-round' | 'far-round' | 'far-round-later-height'
 
 export interface HostilePlan {
   /** Each action with the milliseconds to wait before it, over and over until the run ends. */
@@ -140,7 +140,7 @@ const actionPick: fc.Arbitrary<HostileAction> = fc.oneof(
 export const hostilePlan: fc.Arbitrary<HostilePlan> = fc.record({
   actions: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 300 }), action: actionPick }), { minLength: 10, maxLength: 100 }),
   syncLie: fc.constantFrom<SyncLie>('honest', 'garbage', 'forged-commit'),
-  echo: fc.constantFrom<ProposalEcho>('none', 'same-round', 'far-round'),
+  echo: fc.constantFrom<ProposalEcho>('none', 'same-round', 'far-round', 'far-round-later-height'),
   seed: fc.nat(),
 })
 
@@ -299,7 +299,14 @@ class HostilePeer {
   private echo(proposal: SignedProposal): void {
     const own = this.own
     if (this.plan.echo === 'none' || own === undefined) return
-    const unsigned = { ...proposal, round: this.plan.echo === 'far-round' ? 2 ** 31 : proposal.round, polRound: -1, proposerAddress: own.validatorAddress, timestamp: this.tk.clock.now() }
+    const unsigned = {
+      ...proposal,
+      height: this.plan.echo === 'far-round-later-height' ? proposal.height + 2 : proposal.height,
+      round: this.plan.echo === 'same-round' ? proposal.round : 2 ** 31,
+      polRound: -1,
+      proposerAddress: own.validatorAddress,
+      timestamp: this.tk.clock.now(),
+    }
     this.sendConsensus('tendermint.proposal', { ...unsigned, sig: this.sign(proposalSignDocument(this.chainId, unsigned)) }, false)
   }
 
