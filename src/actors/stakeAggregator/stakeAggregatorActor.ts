@@ -35,7 +35,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     const tk = yield* actorToolkit
     const pubKeyOf = (name: string): string => {
       const key = tk.keys.publicKeyOf(name)
-      return key === undefined ? name : Buffer.from(key).toString('hex')
+      return key === undefined ? name : publicKeyHex(key)
     }
     const steps: AggregatorScriptStep[] = params.script.map((step) => ('operator' in step ? { ...step, operator: pubKeyOf(step.operator) } : step))
     const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0 }

@@ -84,7 +84,7 @@ export interface HostilePlan {
   readonly actions: readonly { readonly afterMs: number; readonly action: HostileAction }[]
   readonly syncLie: SyncLie
   readonly echo: ProposalEcho
-  /** The run's seed, and where the peer's own varying picks (bytes, a peer to send to) start. */
+  /** The run's seed, from which the peer's own picks (bytes, a peer to send to) come too. */
   readonly seed: number
 }
 
@@ -181,15 +181,12 @@ class HostilePeer {
   private readonly votes: SignedVote[] = []
   private readonly seen: Envelope[] = []
   private own: SignedVote | undefined
-  /** Varies what each action picks (bytes, a peer, a round), from the plan's seed. */
-  private counter: number
 
   constructor(
     private readonly tk: ActorToolkit,
     private readonly plan: HostilePlan,
     private readonly chainId: string,
   ) {
-    this.counter = plan.seed
   }
 
   begin(): void {
@@ -278,12 +275,12 @@ class HostilePeer {
       action.block === 'seen' && seen !== undefined
         ? seen.block
         : action.block === 'mutated' && seen !== undefined
-          ? mutated(seen.block, this.counter++)
+          ? mutated(seen.block, this.tk.random.int(seen.block.length + 1))
           : action.block === 'empty'
             ? new Uint8Array(0)
             : this.garbageBytes(200)
     const round = action.round
-    const polRound = action.polRound === 'fresh' || round === 0 ? -1 : action.polRound === 'previous' ? round - 1 : this.counter++ % round
+    const polRound = action.polRound === 'fresh' || round === 0 ? -1 : action.polRound === 'previous' ? round - 1 : Math.floor(this.tk.random.next() * round)
     const unsigned = {
       height: this.height(action.height),
       round,
@@ -330,7 +327,7 @@ class HostilePeer {
           : change === 'create-validator'
             ? { type: 'staking.create-validator', pubKey: this.garbageHex(), selfStake: plenty }
             : { type: 'staking.set-price', asset: 'stETH', price: plenty }
-    return signTx(this.chainId, { ...tx, nonce: this.counter++ }, self, this.tk.keys.sign)
+    return signTx(this.chainId, { ...tx, nonce: this.garbageHex() }, self, this.tk.keys.sign)
   }
 
   private lieAboutBlocks(): { block: Uint8Array; commit: unknown }[] {
@@ -352,19 +349,16 @@ class HostilePeer {
 
   private onePeer(): string {
     const peers = [...new Set(this.seen.map((e) => e.from))].sort()
-    return peers[this.counter++ % Math.max(1, peers.length)] ?? this.tk.self.id
+    return peers.length === 0 ? this.tk.self.id : peers[this.tk.random.int(peers.length)]!
   }
 
   private sign(document: object): Uint8Array {
     return this.tk.keys.sign(encodeCanonical(document))
   }
 
-  /** Bytes that differ from call to call, from the plan's seed (fast-check shrinks the seed with the rest). */
+  /** Random bytes from the actor's stream, derived from the run seed (the plan's). */
   private garbageBytes(length: number): Uint8Array {
-    const bytes = new Uint8Array(length)
-    for (let i = 0; i < length; i++) bytes[i] = (this.counter * 131 + i * 7919) & 0xff
-    this.counter++
-    return bytes
+    return this.tk.random.bytes(length)
   }
 
   private garbageHex(): string {
