@@ -34,6 +34,8 @@ export const canonicalStakingState = (state: StakingState) => ({
   prices: amounts(state.prices),
   unbonding: state.unbonding.map((entry) => ({ ...entry, amount: entry.amount.toString() })),
   lastValidatorSet: amounts(state.lastValidatorSet),
+  lastBlockTime: state.lastBlockTime,
+  recentTxs: sortedEntries(state.recentTxs),
 })
 
 export const stakingAppHash = (state: StakingState): string => canonicalHash(canonicalStakingState(state))

@@ -8,22 +8,27 @@ import { decodeStakingTx, ok } from './decodeTx.ts'
 import { deliverTx } from './deliverTx.ts'
 import { punishDoubleSigns } from './doubleSign.ts'
 import { punishDowntime } from './downtime.ts'
+import { forgetExpired, rememberTx, replayProblem } from './replayProtection.ts'
 import { initStakingState } from './genesis.ts'
 import type { StakingEvent } from './slashValidator.ts'
 import type { StakingState } from './state.ts'
 import type { StakingTx } from './txSchemas.ts'
 import { matureUnbondings } from './unbonding.ts'
 
-/** `tx` decoded, if it is well formed and signed by whom its type needs; else why not. */
-const admitted = (state: StakingState, tx: Tx, verify: VerifyTxSignature): Either.Either<StakingTx, TxResult> =>
+/**
+ * `tx` decoded, if it is well formed, signed by whom its type needs and — when signatures
+ * are required — neither stale nor a replay at `blockTime` (see replayProtection.ts);
+ * else why not. Mempool admission passes no block time.
+ */
+const admitted = (state: StakingState, tx: Tx, verify: VerifyTxSignature, blockTime: number | undefined): Either.Either<StakingTx, TxResult> =>
   Either.flatMap(decodeStakingTx(tx), (decoded) => {
-    const refusal = unauthorized(state, decoded, tx, verify)
+    const refusal = unauthorized(state, decoded, tx, verify) ?? (state.params.authorities === undefined ? undefined : replayProblem(state, tx, blockTime))
     return refusal === undefined ? Either.right(decoded) : Either.left(refusal)
   })
 
-/** Mempool admission: the schema and the sender. What the state allows is checked when the block executes. */
-const checkTx = (state: StakingState, tx: Tx, verify: VerifyTxSignature): TxResult =>
-  Either.match(admitted(state, tx, verify), { onLeft: (failure) => failure, onRight: (decoded) => ok(`${decoded.type} well formed`) })
+/** Mempool admission: the schema, the sender and freshness. What the state allows is checked when the block executes. */
+const checkTx = (state: StakingState, tx: Tx, verify: VerifyTxSignature, blockTime?: number): TxResult =>
+  Either.match(admitted(state, tx, verify, blockTime), { onLeft: (failure) => failure, onRight: (decoded) => ok(`${decoded.type} well formed`) })
 
 /**
  * One block, in the order of Cosmos SDK's BeginBlock / DeliverTx / EndBlock:
@@ -36,15 +41,17 @@ const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo,
   const punishedDoubleSigns = punishDoubleSigns(state, info)
   const punishedDowntime = punishDowntime(punishedDoubleSigns.state, info)
   events.push(...punishedDoubleSigns.events, ...punishedDowntime.events)
-  let current = punishedDowntime.state
+  let current = forgetExpired(punishedDowntime.state, info.time)
   const txResults: TxResult[] = []
   for (const tx of txs) {
-    const decoded = admitted(current, tx, verify)
+    const decoded = admitted(current, tx, verify, info.time)
     if (Either.isLeft(decoded)) {
       txResults.push(decoded.left)
       continue
     }
-    const delivered = deliverTx(current, decoded.right, info)
+    // Remembered even when the state refuses it (as Cosmos's ante handler spends the
+    // sequence): a delegation to a validator not yet created must not land when replayed later.
+    const delivered = deliverTx(current.params.authorities === undefined ? current : rememberTx(current, tx), decoded.right, info)
     current = delivered.state
     txResults.push(delivered.result)
   }
@@ -53,7 +60,7 @@ const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo,
   const activeSet = selectActiveSet(matured.state)
   const validatorUpdates = validatorUpdatesBetween(matured.state.lastValidatorSet, activeSet)
   events.push(...validatorUpdates.map(({ pubKey, power }) => ({ event: 'staking.power', data: { pubKey, power } })))
-  return { state: { ...matured.state, lastValidatorSet: activeSet }, txResults, validatorUpdates, events }
+  return { state: { ...matured.state, lastValidatorSet: activeSet, lastBlockTime: info.time }, txResults, validatorUpdates, events }
 }
 
 /**
@@ -65,10 +72,14 @@ export const createStakingApp = (verify: VerifyTxSignature): Application<Staking
   name: 'staking',
   init: initStakingState,
   checkTx: (state, tx) => checkTx(state, tx, verify),
-  /** Keeps, in order, the transactions the mempool check accepts. */
-  prepareProposal: (state, txs) => txs.filter((tx) => checkTx(state, tx, verify).code === 0),
-  /** A block is acceptable when every transaction is well formed and signed as it must be; state rejections are per-transaction results. */
-  processProposal: (state, txs) => txs.every((tx) => checkTx(state, tx, verify).code === 0),
+  /** Keeps, in order, the transactions the mempool check accepts at the block's time. */
+  prepareProposal: (state, txs, info) => txs.filter((tx) => checkTx(state, tx, verify, info.time).code === 0),
+  /**
+   * A block is acceptable when every transaction is well formed, signed as it must be and
+   * fresh (so a block replaying a stake change is refused); state rejections are
+   * per-transaction results.
+   */
+  processProposal: (state, txs, info) => txs.every((tx) => checkTx(state, tx, verify, info.time).code === 0),
   extendVote: () => new Uint8Array(0),
   verifyVoteExtension: (_state, _height, _blockId, extension) => extension.length === 0,
   finalizeBlock: (state, txs, info) => finalizeBlock(state, txs, info, verify),

@@ -14,6 +14,10 @@ export const StakingTxCode = {
   rejected: 3,
   /** Not signed by whom its type needs (see authorize.ts). */
   unauthorized: 4,
+  /** A signed stake change without a usable `expiresAt`: none, expired, or too far ahead (see replayProtection.ts). */
+  timeout: 5,
+  /** A signed stake change already included in a block. */
+  replayed: 6,
 } as const
 
 export const ok = (log: string): TxResult => ({ code: StakingTxCode.ok, log })

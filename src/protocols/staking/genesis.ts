@@ -41,6 +41,8 @@ export const initStakingState = (genesis: Genesis): StakingState => {
     prices: params.initialPrices,
     unbonding: [],
     lastValidatorSet: new Map(genesis.validators.filter(({ power }) => power > 0n).map(({ pubKey, power }) => [pubKey, power])),
+    lastBlockTime: genesis.time,
+    recentTxs: new Map(),
   }
   const extra: [string, unknown][] = [
     ...stakes.map((stake, i): [string, unknown] => [`stakes[${i}]`, { delegator: stake['validator'], ...stake, type: 'staking.delegate' }]),

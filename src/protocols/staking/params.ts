@@ -1,5 +1,5 @@
 import { Schema } from 'effect'
-import { Duration, PositiveInt } from '../../shared/paramSchemas.ts'
+import { Duration, PositiveDuration, PositiveInt } from '../../shared/paramSchemas.ts'
 import { DecimalPrice, FractionPpm, Identifier, PositiveAmount, PubKeyHex } from './fieldSchemas.ts'
 import { NATIVE_ASSET, PPM, PRICE_ONE } from './ratios.ts'
 
@@ -32,6 +32,12 @@ export interface StakingParams {
    * application alone; the validator role always names its network's stake aggregators.
    */
   readonly authorities?: readonly string[]
+  /**
+   * How far past a block's time a signed stake change may expire (its `expiresAt`): the
+   * bound on how long included ones are remembered against replay. Cosmos SDK's
+   * DefaultMaxTimeoutDuration for unordered transactions (ADR 070): 10 minutes.
+   */
+  readonly maxTxTimeout: number
 }
 
 const DAY_MICROS = 86_400_000_000
@@ -47,6 +53,7 @@ export const defaultStakingParams: StakingParams = {
   downtimeJailDuration: 600_000_000,
   haircuts: new Map(),
   initialPrices: new Map([[NATIVE_ASSET, PRICE_ONE]]),
+  maxTxTimeout: 600_000_000,
 }
 
 const withDefault = <S extends Schema.Schema.Any>(schema: S, value: Schema.Schema.Type<S>) =>
@@ -64,6 +71,7 @@ const ScenarioParams = Schema.Struct({
   haircuts: withDefault(Schema.ReadonlyMapFromRecord({ key: Identifier, value: FractionPpm }), defaultStakingParams.haircuts),
   initialPrices: withDefault(Schema.ReadonlyMapFromRecord({ key: Identifier, value: DecimalPrice }), new Map()),
   authorities: Schema.optionalWith(Schema.Array(PubKeyHex), { exact: true }),
+  maxTxTimeout: withDefault(PositiveDuration, defaultStakingParams.maxTxTimeout),
 })
 
 /**

@@ -59,6 +59,10 @@ export interface StakingState {
   readonly unbonding: readonly UnbondingEntry[]
   /** The set last sent to consensus (pubKey → power), to send only changes. */
   readonly lastValidatorSet: ReadonlyMap<string, bigint>
+  /** The time (µs) of the last block finalized; the genesis time before the first. */
+  readonly lastBlockTime: number
+  /** Signed transactions included and not yet expired: signed-content id → expiresAt (see replayProtection.ts). */
+  readonly recentTxs: ReadonlyMap<string, number>
 }
 
 export const freshSigningInfo: SigningInfo = { recorded: 0, missedBitmap: 0n, missedCount: 0 }

@@ -21,7 +21,9 @@ const genesis: Genesis = {
   app: { staking: { params: { authorities: [aggregator.hex], signedBlocksWindow: 4, minSignedPerWindow: 0.5, downtimeJailDuration: '1s' } } },
 }
 
-const delegate: Tx = { type: 'staking.delegate', validator: operator.hex, delegator: 'alice', amount: '5000000' }
+/** Signed stake changes expire (see replay.test.ts): these, a minute after genesis. */
+const expiresAt = genesis.time + 60 * SECOND
+const delegate: Tx = { type: 'staking.delegate', validator: operator.hex, delegator: 'alice', amount: '5000000', expiresAt }
 const signedBy = (who: { hex: string; sign: (m: Uint8Array) => Uint8Array }, tx: Tx, chainId = genesis.chainId) => signTx(chainId, tx, who.hex, who.sign)
 
 describe('who may change stake', () => {
@@ -55,14 +57,14 @@ describe('who may change stake', () => {
   test('every kind of stake change needs an authority; only unjail may come from the validator itself', () => {
     const state = new ChainDriver(genesis).state
     const changes: Tx[] = [
-      { type: 'staking.create-validator', pubKey: stranger.hex, selfStake: '1' },
+      { type: 'staking.create-validator', pubKey: stranger.hex, selfStake: '1', expiresAt },
       delegate,
-      { type: 'staking.undelegate', validator: operator.hex, delegator: 'alice', amount: 1 },
-      { type: 'staking.sync-lst', operator: operator.hex, strategy: 'stETH', shares: 5 },
-      { type: 'staking.set-price', asset: 'stETH', price: 3 },
+      { type: 'staking.undelegate', validator: operator.hex, delegator: 'alice', amount: 1, expiresAt },
+      { type: 'staking.sync-lst', operator: operator.hex, strategy: 'stETH', shares: 5, expiresAt },
+      { type: 'staking.set-price', asset: 'stETH', price: 3, expiresAt },
     ]
     for (const tx of changes) expect(stakingApp.checkTx(state, signedBy(operator, tx)).code, tx.type).toBe(StakingTxCode.unauthorized)
-    const unjail: Tx = { type: 'staking.unjail', validator: operator.hex }
+    const unjail: Tx = { type: 'staking.unjail', validator: operator.hex, expiresAt }
     expect(stakingApp.checkTx(state, signedBy(operator, unjail)).code).toBe(StakingTxCode.ok)
     expect(stakingApp.checkTx(state, signedBy(aggregator, unjail)).code).toBe(StakingTxCode.ok)
     expect(stakingApp.checkTx(state, signedBy(stranger, unjail)).log).toMatch(/must be signed by its validator or a stake authority/)
@@ -73,7 +75,7 @@ describe('who may change stake', () => {
     const missed = { lastCommit: [{ pubKey: operator.hex, power: 10n, signed: false }] }
     for (let i = 0; i < 4; i++) chain.block([], missed)
     expect(chain.state.validators.get(operator.hex)!.jailedUntil).not.toBeNull()
-    const result = chain.block([signedBy(operator, { type: 'staking.unjail', validator: operator.hex })], {}, 2 * SECOND)
+    const result = chain.block([signedBy(operator, { type: 'staking.unjail', validator: operator.hex, expiresAt })], {}, 2 * SECOND)
     expect(result.txResults[0]!.code).toBe(StakingTxCode.ok)
     expect(chain.state.validators.get(operator.hex)!.jailedUntil).toBeNull()
   })

@@ -18,6 +18,8 @@ describe('staking params', () => {
       downtimeJailDuration: 600_000_000,
       haircuts: new Map(),
       initialPrices: new Map([['C', PRICE_ONE]]),
+      // ADR 070's DefaultMaxTimeoutDuration for unordered transactions.
+      maxTxTimeout: 10 * 60 * 1_000_000,
     })
     expect(decode({})).toEqual(Either.right(defaultStakingParams))
   })
