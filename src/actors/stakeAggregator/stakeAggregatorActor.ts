@@ -5,6 +5,7 @@ import type { ActorDef } from '../../runtime/actor.ts'
 import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
 import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import type { StoreService } from '../../runtime/services.ts'
+import { PositiveDuration } from '../../shared/paramSchemas.ts'
 import { actorToolkit } from '../common/toolkit.ts'
 
 export const STAKE_AGGREGATOR_ROLE = 'stake-aggregator'
@@ -17,6 +18,12 @@ export const StakeAggregatorParamsSchema = Schema.Struct({
    * native $C stakes and unstakes, oracle prices. `operator` names a validator node.
    */
   script: Schema.optionalWith(AggregatorScriptSchema, { default: () => [] }),
+  /**
+   * How long after it is sent a step's transactions may still be included (their
+   * `expiresAt`): within the chain's `maxTxTimeout` (10 min by default), with room for
+   * the clocks of the aggregator and the validators to differ.
+   */
+  txTimeout: Schema.optionalWith(PositiveDuration, { default: () => 300_000_000 }),
 })
 export type StakeAggregatorParams = typeof StakeAggregatorParamsSchema.Type
 
@@ -47,27 +54,40 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     }
     let view = steps.slice(0, progress.steps).reduce(applyScript, genesisView)
     const figures = { steps: progress.steps, txsSubmitted: 0 }
+    const saveProgress = (sending?: Sending) => {
+      tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, ...(sending === undefined ? {} : { sending }) }))
+      tk.store.sync()
+    }
+    /**
+     * Sends step `index`'s changes to the view as signed transactions. The nonce keeps a
+     * repeated change (a price going A → B → A) apart; with the expiry, saved before
+     * anything is sent, a step sent again after a crash is the same transactions, which
+     * the chain includes at most once (see protocols/staking/replayProtection.ts).
+     */
+    const submitStep = ({ index, expiresAt }: Sending) => {
+      const before = view
+      view = applyScript(view, steps[index]!)
+      diffToTxs(before, view).forEach((tx, i) => {
+        const signed = signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt }, publicKeyHex(tk.keys.publicKey), tk.keys.sign)
+        tk.transport.sendAny('validator', 'chain.tx', signed)
+        figures.txsSubmitted++
+      })
+      figures.steps = index + 1
+      saveProgress()
+    }
     const scheduleNext = () => {
       const next = steps[figures.steps]
       if (next !== undefined) tk.timers.set(STEP_TIMER, Math.max(0, progress.startedAt + next.at - tk.clock.now()))
     }
+    // A crash between saving a step as being sent and saving it as sent: send it again.
+    if (progress.sending !== undefined) submitStep(progress.sending)
     scheduleNext()
     return {
       onMessage: () => {},
       onTimer: () => {
-        const index = figures.steps++
-        const before = view
-        view = applyScript(view, steps[index]!)
-        // The nonce keeps a repeated change (a price going A → B → A) from looking like a
-        // duplicate, and makes a step sent again after a crash the same transactions, which
-        // mempools drop as repeats.
-        diffToTxs(before, view).forEach((tx, i) => {
-          const signed = signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${index}/${i}` }, publicKeyHex(tk.keys.publicKey), tk.keys.sign)
-          tk.transport.sendAny('validator', 'chain.tx', signed)
-          figures.txsSubmitted++
-        })
-        tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps }))
-        tk.store.sync()
+        const sending = { index: figures.steps, expiresAt: tk.clock.now() + params.txTimeout }
+        saveProgress(sending)
+        submitStep(sending)
         scheduleNext()
       },
       figures: () => figures,
@@ -82,7 +102,10 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
  * change again.
  */
 const PROGRESS_KEY = 'stake-aggregator/progress'
-const ProgressSchema = Schema.Struct({ startedAt: Schema.Number, steps: Schema.NonNegativeInt })
+const SendingSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt })
+type Sending = typeof SendingSchema.Type
+/** `sending`: the step being sent (saved before its first transaction goes out), with its transactions' expiry. */
+const ProgressSchema = Schema.Struct({ startedAt: Schema.Number, steps: Schema.NonNegativeInt, sending: Schema.optionalWith(SendingSchema, { exact: true }) })
 
 const readProgress = (store: StoreService): typeof ProgressSchema.Type | undefined => {
   const stored = store.get(PROGRESS_KEY)

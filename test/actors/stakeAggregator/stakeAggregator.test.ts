@@ -1,5 +1,13 @@
+import { Effect, Schema } from 'effect'
 import { describe, expect, it } from 'vitest'
+import { stakeAggregatorActor, StakeAggregatorParamsSchema } from '../../../src/actors/stakeAggregator/stakeAggregatorActor.ts'
+import { validatorActor } from '../../../src/actors/validator/validatorActor.ts'
+import { VALIDATOR_UPDATES, type ValidatorUpdatesReport } from '../../../src/checks/consensusReports.ts'
+import type { ActorDef } from '../../../src/runtime/actor.ts'
+import { Transport } from '../../../src/runtime/services.ts'
 import { check, runYaml } from '../../support/scenarioRun.ts'
+import { nodeOf, simulate } from '../../support/simHarness.ts'
+import { validatorNames, validatorParams } from '../validator/validatorSim.ts'
 
 /** Four validators and a stake aggregator that moves 20 $C-Stake units of native stake onto validator-1 at 1 s. */
 const network = (aggregatorParams: string) =>
@@ -57,5 +65,45 @@ describe('the stake aggregator', () => {
     expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('no validator-set change to judge')
     const validators = report.roles.find((r) => r.role === 'validator')!
     expect(validators.counters['mempool.rejected']).toBeGreaterThan(0)
+  })
+})
+
+/**
+ * A crash after a step's transaction went out but before the step was saved as sent: the
+ * restarted aggregator sends the step again, as the same transaction (its expiry was saved
+ * before sending), which the chain includes once.
+ */
+describe('the stake aggregator, crashing in the middle of a step', () => {
+  const crashingOnce = (def: ActorDef): ActorDef => {
+    let crashed = false
+    return {
+      ...def,
+      start: Effect.updateService(def.start, Transport, (transport) => ({
+        ...transport,
+        sendAny: (role: string, kind: string, body: unknown) => {
+          transport.sendAny(role, kind, body)
+          if (crashed) return
+          crashed = true
+          throw new Error('crashed just after sending')
+        },
+      })),
+    }
+  }
+
+  it('sends the step again after its restart, and the stake moves once', () => {
+    const aggregator = stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }] }))
+    const validator = validatorActor(validatorParams())
+    const reported: { actor: string; event: string; data: unknown }[] = []
+    const { sim } = simulate({
+      nodes: [...validatorNames(4).map((name) => nodeOf(name, validator)), nodeOf('stake-aggregator-0', crashingOnce(aggregator))],
+      duration: 5_000_000,
+      observers: [{ onReport: (_at, actor, event, data) => void reported.push({ actor, event, data }) }],
+    })
+    const aggregatorHost = sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!
+    expect(aggregatorHost.metricsByActor.get('stake-aggregator-0')?.counters.get('actor.crashes')).toBe(1)
+    // Sent twice (once before the crash, once after the restart), applied once: 10 + 20 units.
+    expect(aggregatorHost.hosts[0]!.figures()).toMatchObject({ steps: 1, txsSubmitted: 1 })
+    const updates = reported.filter((r) => r.actor === 'validator-0' && r.event === VALIDATOR_UPDATES).flatMap((r) => (r.data as ValidatorUpdatesReport).updates)
+    expect(updates).toEqual([{ name: 'validator-1', power: 30 }])
   })
 })
