@@ -443,7 +443,7 @@ export class ValidatorNode {
     const validators = this.chain.setAt(height)!
     this.blocks.save(height, { block: bytes, commit })
     const result = this.chain.apply(block, commit)
-    this.mempool.removeCommitted(block.txs)
+    this.mempool.removeCommitted(block.txs, result.txResults)
     this.mempool.recheck((tx) => this.chain.app.checkTx(this.chain.appState, tx))
     this.evidence = pruneEvidence(markCommitted(this.evidence, block.evidence), { height, time: block.header.time }).pool
     this.catchUp.committed(height)
@@ -483,8 +483,9 @@ export class ValidatorNode {
       const stored = this.blocks.load(height)
       const block = stored === undefined ? undefined : decodeBlockBytes(stored.block)
       if (stored === undefined || block === undefined) return
-      this.account(block, this.chain.apply(block, stored.commit).events)
-      this.mempool.removeCommitted(block.txs)
+      const result = this.chain.apply(block, stored.commit)
+      this.account(block, result.events)
+      this.mempool.removeCommitted(block.txs, result.txResults)
       this.evidence = markCommitted(this.evidence, block.evidence)
     }
   }

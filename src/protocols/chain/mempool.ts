@@ -81,16 +81,22 @@ export class Mempool {
     return txs
   }
 
-  /** Drops the transactions of a committed block and remembers their ids; returns how many were pending. */
-  removeCommitted(txs: readonly Tx[]): number {
+  /**
+   * Drops the transactions of a committed block and remembers the ids of those that
+   * executed (`results` in block order); returns how many were pending. One the block
+   * refused is forgotten, as CometBFT does with `keep-invalid-txs-in-cache` off: sent
+   * again, it may succeed once the state allows it.
+   */
+  removeCommitted(txs: readonly Tx[], results: readonly TxResult[]): number {
     let removed = 0
-    for (const tx of txs) {
+    txs.forEach((tx, i) => {
       const { hash } = txFacts(tx)
       if (this.remove(hash)) removed++
       this.committed.delete(hash)
+      if (results[i]?.code !== 0) return
       this.committed.set(hash, true)
       if (this.committed.size > this.limits.committedCacheSize) this.committed.delete(this.committed.keys().next().value!)
-    }
+    })
     return removed
   }
 

@@ -7,6 +7,8 @@ import { txFacts } from '../../../src/protocols/chain/tx.ts'
 const limits: MempoolLimits = { maxTxs: 5, maxBytes: 220, maxTxBytes: 80, committedCacheSize: 3 }
 const tx = (key: string, size = 0): Tx => ({ type: 'kv.set', key, value: 'x'.repeat(size) })
 const accept = (): TxResult => ({ code: 0, log: '' })
+/** A committed transaction's result when it executed. */
+const executed: TxResult = { code: 0, log: 'ok' }
 const rejectBad = (t: Tx): TxResult => (String(t['key']).startsWith('bad') ? { code: 3, log: 'bad' } : { code: 0, log: '' })
 
 describe('outcomes', () => {
@@ -36,11 +38,21 @@ describe('outcomes', () => {
   test('a committed transaction gossiped again is not re-added; the cache forgets the oldest', () => {
     const pool = new Mempool(limits)
     pool.add(tx('a'), accept)
-    expect(pool.removeCommitted([tx('a'), tx('b'), tx('c')])).toBe(1)
+    expect(pool.removeCommitted([tx('a'), tx('b'), tx('c')], [executed, executed, executed])).toBe(1)
     expect(pool.add(tx('a'), accept).outcome).toBe('committed')
-    pool.removeCommitted([tx('d')])
+    pool.removeCommitted([tx('d')], [executed])
     expect(pool.add(tx('a'), accept).outcome).toBe('added')
     expect(pool.add(tx('d'), accept).outcome).toBe('committed')
+  })
+
+  test('one the block refused leaves the pool and is not remembered: sent again, it is admitted again', () => {
+    const pool = new Mempool(limits)
+    pool.add(tx('a'), accept)
+    pool.add(tx('b'), accept)
+    expect(pool.removeCommitted([tx('a'), tx('b')], [{ code: 3, log: 'not yet' }, executed])).toBe(2)
+    expect(pool.size.txs).toBe(0)
+    expect(pool.add(tx('a'), accept).outcome).toBe('added')
+    expect(pool.add(tx('b'), accept).outcome).toBe('committed')
   })
 
   test('reap hands out the oldest prefix within both caps, stopping at the first that does not fit', () => {
@@ -114,7 +126,7 @@ describe('model', () => {
         const hashes = txs.map((t) => txFacts(t).hash)
         const before = model.length
         model = model.filter((e) => !hashes.includes(e.hash))
-        expect(pool.removeCommitted(txs)).toBe(before - model.length)
+        expect(pool.removeCommitted(txs, txs.map(() => executed))).toBe(before - model.length)
         for (const h of hashes) committed = [...committed.filter((c) => c !== h), h].slice(-limits.committedCacheSize)
       } else {
         const rejected = (t: Tx) => step.rejectKeys.some((k) => t['key'] === `k${k}`)
