@@ -1,6 +1,6 @@
 import { Effect, Either, Schema } from 'effect'
-import { chainKinds, DEFAULT_CHAIN_ID, signTx } from '../../protocols/chain/index.ts'
-import { AggregatorScriptSchema, applyScript, diffToTxs, type AggregatorScriptStep, type StakeView } from '../../protocols/staking/index.ts'
+import { chainKinds, DEFAULT_CHAIN_ID, signTx, type Tx } from '../../protocols/chain/index.ts'
+import { AggregatorScriptSchema, applyScript, diffToTxs, toSendAgain, type AggregatorScriptStep, type StakeView } from '../../protocols/staking/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
 import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
 import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
@@ -24,16 +24,23 @@ export const StakeAggregatorParamsSchema = Schema.Struct({
    * the clocks of the aggregator and the validators to differ.
    */
   txTimeout: Schema.optionalWith(PositiveDuration, { default: () => 300_000_000 }),
+  /**
+   * How often the transactions of steps not yet expired are sent again: the aggregator
+   * does not learn what the chain included, and a change lost on the way must still land.
+   */
+  resendEvery: Schema.optionalWith(PositiveDuration, { default: () => 5_000_000 }),
 })
 export type StakeAggregatorParams = typeof StakeAggregatorParamsSchema.Type
 
 const STEP_TIMER = 'aggregator.step'
+const RESEND_TIMER = 'aggregator.resend'
 
 /**
  * The stake aggregator: watches both stake sources (as the EigenLayer relayer and the
  * $C staking contract would report them) and the price oracle, and submits every change
  * to the chain as staking transactions, signed with its key, which the staking
- * application turns into voting power (it takes stake changes from stake aggregators only).
+ * application turns into voting power (it takes stake changes from stake aggregators
+ * only). It sends them again until they expire: see aggregatorResend.ts.
  */
 export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef => ({
   role: STAKE_AGGREGATOR_ROLE,
@@ -45,49 +52,72 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       return key === undefined ? name : publicKeyHex(key)
     }
     const steps: AggregatorScriptStep[] = params.script.map((step) => ('operator' in step ? { ...step, operator: pubKeyOf(step.operator) } : step))
-    const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0 }
     // Every validator node is a registered operator from genesis: the script moves stake
-    // around them. After a restart, the steps already submitted are replayed into the view only.
+    // around them. views[i] is the stake sources before step i.
     const genesisView: StakeView = {
       operators: new Map(tk.directory.ofRole('validator').map((name) => [pubKeyOf(name), { native: new Map(), lst: new Map() }])),
       prices: new Map(),
     }
-    let view = steps.slice(0, progress.steps).reduce(applyScript, genesisView)
-    const figures = { steps: progress.steps, txsSubmitted: 0 }
-    const saveProgress = (sending?: Sending) => {
-      tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, ...(sending === undefined ? {} : { sending }) }))
+    const views = steps.reduce<StakeView[]>((all, step) => [...all, applyScript(all.at(-1)!, step)], [genesisView])
+    const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0, sent: [] }
+    let sent = progress.sent
+    const figures = { steps: progress.steps, txsSubmitted: 0, txsResent: 0 }
+    const save = () => {
+      tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, sent }))
       tk.store.sync()
     }
+    const signed = new Map<number, readonly Tx[]>()
     /**
-     * Sends step `index`'s changes to the view as signed transactions. The nonce keeps a
-     * repeated change (a price going A → B → A) apart; with the expiry, saved before
-     * anything is sent, a step sent again after a crash is the same transactions, which
-     * the chain includes at most once (see protocols/staking/replayProtection.ts).
+     * A step's changes as signed transactions. The nonce keeps a repeated change (a price
+     * going A → B → A) apart; with the step's saved expiry, the step signs to the same
+     * bytes whenever it is sent, which the chain includes at most once.
      */
-    const submitStep = ({ index, expiresAt }: Sending) => {
-      const before = view
-      view = applyScript(view, steps[index]!)
-      diffToTxs(before, view).forEach((tx, i) => {
-        const signed = signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt }, publicKeyHex(tk.keys.publicKey), tk.keys.sign)
-        tk.transport.sendAny('validator', 'chain.tx', signed)
-        figures.txsSubmitted++
-      })
-      figures.steps = index + 1
-      saveProgress()
+    const stepTxs = ({ index, expiresAt }: SentStep): readonly Tx[] => {
+      let txs = signed.get(index)
+      if (txs === undefined) {
+        txs = diffToTxs(views[index]!, views[index + 1]!).map((tx, i) =>
+          signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt }, publicKeyHex(tk.keys.publicKey), tk.keys.sign),
+        )
+        signed.set(index, txs)
+      }
+      return txs
+    }
+    const send = (tx: Tx) => tk.transport.sendAny('validator', 'chain.tx', tx)
+    /** Every step not yet expired, again (see aggregatorResend.ts); the expired ones are forgotten. */
+    const sendAgain = () => {
+      const now = tk.clock.now()
+      const live = sent.filter((step) => step.expiresAt > now)
+      if (live.length !== sent.length) {
+        sent = live
+        save()
+      }
+      for (const tx of toSendAgain(live.map(stepTxs))) {
+        send(tx)
+        figures.txsResent++
+      }
+      if (live.length > 0) tk.timers.set(RESEND_TIMER, params.resendEvery)
     }
     const scheduleNext = () => {
       const next = steps[figures.steps]
       if (next !== undefined) tk.timers.set(STEP_TIMER, Math.max(0, progress.startedAt + next.at - tk.clock.now()))
     }
-    // A crash between saving a step as being sent and saving it as sent: send it again.
-    if (progress.sending !== undefined) submitStep(progress.sending)
+    // Restarted: what was sent may not have gone out (a step cut short by a crash) or arrived.
+    if (sent.length > 0) sendAgain()
     scheduleNext()
     return {
       onMessage: () => {},
-      onTimer: () => {
-        const sending = { index: figures.steps, expiresAt: tk.clock.now() + params.txTimeout }
-        saveProgress(sending)
-        submitStep(sending)
+      onTimer: (name) => {
+        if (name === RESEND_TIMER) return sendAgain()
+        const step = { index: figures.steps, expiresAt: tk.clock.now() + params.txTimeout }
+        // Saved before anything goes out: from here on, a crash leaves it to be sent again.
+        figures.steps++
+        sent = [...sent, step]
+        save()
+        for (const tx of stepTxs(step)) {
+          send(tx)
+          figures.txsSubmitted++
+        }
+        tk.timers.set(RESEND_TIMER, params.resendEvery)
         scheduleNext()
       },
       figures: () => figures,
@@ -98,14 +128,18 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
 /**
  * How far the script has gone: script times count from the aggregator's first start (its
  * clock reads 0 then in a simulation; the wall clock in process mode), and a restarted
- * aggregator goes on after the last step it submitted rather than submitting every
- * change again.
+ * aggregator sends the steps not yet expired again and goes on after the last one,
+ * rather than submitting every change again.
  */
 const PROGRESS_KEY = 'stake-aggregator/progress'
-const SendingSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt })
-type Sending = typeof SendingSchema.Type
-/** `sending`: the step being sent (saved before its first transaction goes out), with its transactions' expiry. */
-const ProgressSchema = Schema.Struct({ startedAt: Schema.Number, steps: Schema.NonNegativeInt, sending: Schema.optionalWith(SendingSchema, { exact: true }) })
+/** A step sent, with the expiry its transactions carry: kept, and sent again, until then. */
+const SentStepSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt })
+type SentStep = typeof SentStepSchema.Type
+const ProgressSchema = Schema.Struct({
+  startedAt: Schema.Number,
+  steps: Schema.NonNegativeInt,
+  sent: Schema.optionalWith(Schema.Array(SentStepSchema), { default: () => [] }),
+})
 
 const readProgress = (store: StoreService): typeof ProgressSchema.Type | undefined => {
   const stored = store.get(PROGRESS_KEY)

@@ -4,7 +4,7 @@ import type { VerifyTxSignature } from '../chain/txSignature.ts'
 import { selectActiveSet, validatorUpdatesBetween } from './activeSet.ts'
 import { stakingAppHash } from './appHash.ts'
 import { unauthorized } from './authorize.ts'
-import { decodeStakingTx, ok } from './decodeTx.ts'
+import { decodeStakingTx, ok, StakingTxCode } from './decodeTx.ts'
 import { deliverTx } from './deliverTx.ts'
 import { punishDoubleSigns } from './doubleSign.ts'
 import { punishDowntime } from './downtime.ts'
@@ -49,10 +49,11 @@ const finalizeBlock = (state: StakingState, txs: readonly Tx[], info: BlockInfo,
       txResults.push(decoded.left)
       continue
     }
-    // Remembered even when the state refuses it (as Cosmos's ante handler spends the
-    // sequence): a delegation to a validator not yet created must not land when replayed later.
-    const delivered = deliverTx(current.params.authorities === undefined ? current : rememberTx(current, tx), decoded.right, info)
-    current = delivered.state
+    const delivered = deliverTx(current, decoded.right, info)
+    // Only what executed is spent: one the state refused (an undelegation that overtook its
+    // delegation) may be sent again and land once the state allows it, as it was meant to.
+    const applied = delivered.result.code === StakingTxCode.ok && current.params.authorities !== undefined
+    current = applied ? rememberTx(delivered.state, tx) : delivered.state
     txResults.push(delivered.result)
   }
   const matured = matureUnbondings(current, info.height, info.time)

@@ -31,7 +31,7 @@ export const signedContentId = (chainId: string, tx: Tx): string => sha256Hex(tx
 export const replayProblem = (state: StakingState, tx: Tx, blockTime: number | undefined): TxResult | undefined => {
   const expiresAt = tx['expiresAt']
   if (!Schema.is(ExpiresAt)(expiresAt)) {
-    return { code: StakingTxCode.timeout, log: `${tx.type}: a signed stake change needs expiresAt, a chain time in µs (found ${JSON.stringify(expiresAt) ?? 'none'})` }
+    return { code: StakingTxCode.timeout, log: `${tx.type}: a signed stake change needs expiresAt, a chain time in µs (found ${shown(expiresAt)})` }
   }
   const now = blockTime ?? state.lastBlockTime
   if (expiresAt <= now) return { code: StakingTxCode.timeout, log: `${tx.type} expired at ${expiresAt}, before the block time ${now}` }
@@ -41,6 +41,10 @@ export const replayProblem = (state: StakingState, tx: Tx, blockTime: number | u
   if (state.recentTxs.has(signedContentId(state.chainId, tx))) return { code: StakingTxCode.replayed, log: `${tx.type} was already included (a replay)` }
   return undefined
 }
+
+/** A field's value for a log line, whatever it is (JSON.stringify throws on a bigint). */
+const shown = (value: unknown): string =>
+  value === undefined ? 'none' : typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value)
 
 /** `state` remembering `tx` (which passed replayProblem) until it expires. */
 export const rememberTx = (state: StakingState, tx: Tx): StakingState => ({

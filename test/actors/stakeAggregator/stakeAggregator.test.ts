@@ -68,42 +68,71 @@ describe('the stake aggregator', () => {
   })
 })
 
-/**
- * A crash after a step's transaction went out but before the step was saved as sent: the
- * restarted aggregator sends the step again, as the same transaction (its expiry was saved
- * before sending), which the chain includes once.
- */
-describe('the stake aggregator, crashing in the middle of a step', () => {
-  const crashingOnce = (def: ActorDef): ActorDef => {
-    let crashed = false
-    return {
-      ...def,
-      start: Effect.updateService(def.start, Transport, (transport) => ({
-        ...transport,
-        sendAny: (role: string, kind: string, body: unknown) => {
-          transport.sendAny(role, kind, body)
-          if (crashed) return
-          crashed = true
-          throw new Error('crashed just after sending')
-        },
-      })),
-    }
+/** Four validators, and a stake aggregator (`def`) that moves 20 units of native stake onto validator-1 at 1 s. */
+const runWith = (wrap: (def: ActorDef) => ActorDef, duration = 5_000_000) => {
+  const aggregator = stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }], resendEvery: '1s' }))
+  const validator = validatorActor(validatorParams())
+  const reported: { actor: string; event: string; data: unknown }[] = []
+  const { sim } = simulate({
+    nodes: [...validatorNames(4).map((name) => nodeOf(name, validator)), nodeOf('stake-aggregator-0', wrap(aggregator))],
+    duration,
+    observers: [{ onReport: (_at, actor, event, data) => void reported.push({ actor, event, data }) }],
+  })
+  const node = sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!
+  return {
+    crashes: node.metricsByActor.get('stake-aggregator-0')?.counters.get('actor.crashes') ?? 0,
+    figures: node.hosts[0]!.figures(),
+    powerChanges: reported.filter((r) => r.actor === 'validator-0' && r.event === VALIDATOR_UPDATES).flatMap((r) => (r.data as ValidatorUpdatesReport).updates),
   }
+}
 
-  it('sends the step again after its restart, and the stake moves once', () => {
-    const aggregator = stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }] }))
-    const validator = validatorActor(validatorParams())
-    const reported: { actor: string; event: string; data: unknown }[] = []
-    const { sim } = simulate({
-      nodes: [...validatorNames(4).map((name) => nodeOf(name, validator)), nodeOf('stake-aggregator-0', crashingOnce(aggregator))],
-      duration: 5_000_000,
-      observers: [{ onReport: (_at, actor, event, data) => void reported.push({ actor, event, data }) }],
-    })
-    const aggregatorHost = sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!
-    expect(aggregatorHost.metricsByActor.get('stake-aggregator-0')?.counters.get('actor.crashes')).toBe(1)
-    // Sent twice (once before the crash, once after the restart), applied once: 10 + 20 units.
-    expect(aggregatorHost.hosts[0]!.figures()).toMatchObject({ steps: 1, txsSubmitted: 1 })
-    const updates = reported.filter((r) => r.actor === 'validator-0' && r.event === VALIDATOR_UPDATES).flatMap((r) => (r.data as ValidatorUpdatesReport).updates)
-    expect(updates).toEqual([{ name: 'validator-1', power: 30 }])
+/** `def` whose first `chain.tx` send goes through `first` instead of the transport. */
+const firstSend = (first: (send: () => void) => void) => (def: ActorDef): ActorDef => {
+  let done = false
+  return {
+    ...def,
+    start: Effect.updateService(def.start, Transport, (transport) => ({
+      ...transport,
+      sendAny: (role: string, kind: string, body: unknown) => {
+        if (done) return transport.sendAny(role, kind, body)
+        done = true
+        first(() => transport.sendAny(role, kind, body))
+      },
+    })),
+  }
+}
+
+describe('the stake aggregator, when a step goes wrong', () => {
+  it('crashed just after sending a step, sends it again after its restart as the same transaction: the stake moves once', () => {
+    const run = runWith(
+      firstSend((send) => {
+        send()
+        throw new Error('crashed just after sending')
+      }),
+    )
+    expect(run.crashes).toBe(1)
+    // The restarted aggregator saw the step as sent (figures start again at a restart) and sent it again.
+    expect(run.figures).toMatchObject({ steps: 1, txsSubmitted: 0 })
+    expect(run.figures['txsResent']).toBeGreaterThan(0)
+    // 10 + 20 units: applied once.
+    expect(run.powerChanges).toEqual([{ name: 'validator-1', power: 30 }])
+  })
+
+  it('whose transaction is lost on the way, sends it again: the stake moves, once', () => {
+    const run = runWith(firstSend(() => {}))
+    expect(run.figures).toMatchObject({ steps: 1, txsSubmitted: 1 })
+    expect(run.powerChanges).toEqual([{ name: 'validator-1', power: 30 }])
+  })
+
+  it('stops sending a step again once it expires', () => {
+    const aggregator = (txTimeout: string) =>
+      stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }], resendEvery: '1s', txTimeout }))
+    const resent = (txTimeout: string) => {
+      const { sim } = simulate({ nodes: [nodeOf('validator-0', validatorActor(validatorParams())), nodeOf('stake-aggregator-0', aggregator(txTimeout))], duration: 10_000_000 })
+      return sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!.hosts[0]!.figures()['txsResent']
+    }
+    // Sent at 1 s, again at 2, 3, 4 s until it expires at 4.5 s; for good with a longer expiry.
+    expect(resent('3.5s')).toBe(3)
+    expect(resent('1m')).toBe(9)
   })
 })
