@@ -2,7 +2,8 @@ import { Effect } from 'effect'
 import fc from 'fast-check'
 import { actorToolkit, type ActorToolkit } from '../../../src/actors/common/toolkit.ts'
 import { CHAIN_STATUS_TOPIC } from '../../../src/actors/validator/validatorNode.ts'
-import { EVIDENCE_TOPIC, MEMPOOL_TOPIC, signTx, type Tx } from '../../../src/protocols/chain/index.ts'
+import { decodeBlockBytes } from '../../../src/actors/validator/blockDecoding.ts'
+import { blockIdOf, EVIDENCE_TOPIC, MEMPOOL_TOPIC, signTx, txHash, txsHash, type Tx } from '../../../src/protocols/chain/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
@@ -84,6 +85,11 @@ export interface HostilePlan {
   readonly actions: readonly { readonly afterMs: number; readonly action: HostileAction }[]
   readonly syncLie: SyncLie
   readonly echo: ProposalEcho
+  /**
+   * Whether the blocks it proposes carry, beside what its honest code chose, every stake
+   * change the stake aggregator signed that it has seen: committed ones, to bond them twice.
+   */
+  readonly replayStake: boolean
   /** The run's seed, from which the peer's own picks (bytes, a peer to send to) come too. */
   readonly seed: number
 }
@@ -141,6 +147,7 @@ export const hostilePlan: fc.Arbitrary<HostilePlan> = fc.record({
   actions: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 300 }), action: actionPick }), { minLength: 10, maxLength: 100 }),
   syncLie: fc.constantFrom<SyncLie>('honest', 'garbage', 'forged-commit'),
   echo: fc.constantFrom<ProposalEcho>('none', 'same-round', 'far-round', 'far-round-later-height'),
+  replayStake: fc.boolean(),
   seed: fc.nat(),
 })
 
@@ -159,7 +166,7 @@ export const withHostilePeer = (def: ActorDef, plan: HostilePlan, chainId: strin
       ...transport,
       publish: (topic: string, kind: string, body: unknown) => {
         if (kind === 'tendermint.vote') peer.ownVote(body as SignedVote)
-        transport.publish(topic, kind, body)
+        transport.publish(topic, kind, kind === 'tendermint.proposal' ? peer.ownProposal(body as SignedProposal) : body)
       },
     }))
     peer.begin()
@@ -180,6 +187,10 @@ class HostilePeer {
   private readonly proposals: SignedProposal[] = []
   private readonly votes: SignedVote[] = []
   private readonly seen: Envelope[] = []
+  /** Stake changes signed by someone else (the stake aggregator), by tx hash. */
+  private readonly stakeChanges = new Map<string, Tx>()
+  /** Its proposals as it sent them, by height/round: the same one each time it re-sends. */
+  private readonly sentProposals = new Map<string, SignedProposal>()
   private own: SignedVote | undefined
 
   constructor(
@@ -197,10 +208,27 @@ class HostilePeer {
     this.own = vote
   }
 
+  /** Its honest proposal, or (replayStake) the same block with the stake changes it has seen added. */
+  ownProposal(proposal: SignedProposal): SignedProposal {
+    const key = `${proposal.height}/${proposal.round}`
+    const sent = this.sentProposals.get(key)
+    if (sent !== undefined) return sent
+    const block = decodeBlockBytes(proposal.block)
+    if (!this.plan.replayStake || block === undefined || this.stakeChanges.size === 0) return proposal
+    const txs = [...block.txs, ...[...this.stakeChanges.values()].filter((tx) => !block.txs.some((t) => txHash(t) === txHash(tx)))]
+    const stuffed = { ...block, txs, header: { ...block.header, txsHash: txsHash(txs) } }
+    const changed = { ...proposal, blockId: blockIdOf(stuffed), block: encodeCanonical(stuffed) }
+    const replaced = { ...changed, sig: this.sign(proposalSignDocument(this.chainId, changed)) }
+    this.sentProposals.set(key, replaced)
+    return replaced
+  }
+
   /** Notes what peers send; answers block requests itself when it lies about them. */
   intercepts(envelope: Envelope): boolean {
     if (envelope.from !== this.tk.self.id) {
       keep(this.seen, envelope)
+      const tx = envelope.body as Tx
+      if (envelope.kind === 'chain.tx' && tx.type.startsWith('staking.') && tx['signer'] !== publicKeyHex(this.tk.keys.publicKey)) this.stakeChanges.set(txHash(tx), tx)
       if (envelope.kind === 'tendermint.vote') keep(this.votes, envelope.body as SignedVote)
       if (envelope.kind === 'tendermint.proposal') {
         keep(this.proposals, envelope.body as SignedProposal)

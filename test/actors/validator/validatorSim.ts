@@ -2,6 +2,7 @@ import { Schema } from 'effect'
 import { ValidatorParamsSchema, type ValidatorParams } from '../../../src/actors/validator/params.ts'
 import { COMMITTED, type CommittedReport } from '../../../src/checks/consensusReports.ts'
 import type { ActorDef } from '../../../src/runtime/actor.ts'
+import type { SimNodeSpec } from '../../../src/runtime/sim/simNode.ts'
 import type { FaultStep } from '../../../src/scenario/types.ts'
 import { nodeOf, simulate } from '../../support/simHarness.ts'
 
@@ -18,11 +19,11 @@ export interface Reported {
   readonly data: unknown
 }
 
-/** Runs one validator per definition (named validator-0, …) and keeps every report. */
-export const runValidators = (defs: readonly ActorDef[], options: { duration: number; faults?: readonly FaultStep[]; seed?: number }) => {
+/** Runs one validator per definition (named validator-0, …), and the `others` nodes, and keeps every report. */
+export const runValidators = (defs: readonly ActorDef[], options: { duration: number; faults?: readonly FaultStep[]; seed?: number; others?: readonly SimNodeSpec[] }) => {
   const reported: Reported[] = []
   const { sim, recorder } = simulate({
-    nodes: defs.map((def, i) => nodeOf(`validator-${i}`, def)),
+    nodes: [...defs.map((def, i) => nodeOf(`validator-${i}`, def)), ...(options.others ?? [])],
     duration: options.duration,
     faults: options.faults ?? [],
     seed: options.seed ?? 1,
