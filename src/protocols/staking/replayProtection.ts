@@ -8,8 +8,8 @@ import type { StakingState } from './state.ts'
 /**
  * Replay protection for signed stake changes, after Cosmos SDK's unordered transactions
  * (ADR 070, v0.53): a signed transaction carries `expiresAt`, a chain time (µs) at most
- * `maxTxTimeout` past the block that includes it, and the state remembers every included
- * one until it expires. Without it, anyone who saw a signed delegation (a proposer above
+ * `maxTxTimeout` past the block that includes it, and the state remembers every one that
+ * executed until it expires. Without it, anyone who saw a signed delegation (a proposer above
  * all) could put it in a block again and bond the stake twice. Unlike ADR 070, which keys
  * on (timeout, sender) and so needs a distinct timeout per transaction, entries are keyed
  * on what was signed: the aggregator may send a step's transactions with one expiry.
@@ -17,7 +17,7 @@ import type { StakingState } from './state.ts'
  * predecessor fail; the aggregator's go to whichever validator is up, in no fixed order.
  */
 
-const ExpiresAt = Schema.Int.pipe(Schema.nonNegative())
+const isExpiresAt = Schema.is(Schema.Int.pipe(Schema.nonNegative()))
 
 /** What a signed transaction is remembered by: the hash of the bytes its signer signed. */
 export const signedContentId = (chainId: string, tx: Tx): string => sha256Hex(txSignBytes(chainId, tx))
@@ -30,7 +30,7 @@ export const signedContentId = (chainId: string, tx: Tx): string => sha256Hex(tx
  */
 export const replayProblem = (state: StakingState, tx: Tx, blockTime: number | undefined): TxResult | undefined => {
   const expiresAt = tx['expiresAt']
-  if (!Schema.is(ExpiresAt)(expiresAt)) {
+  if (!isExpiresAt(expiresAt)) {
     return { code: StakingTxCode.timeout, log: `${tx.type}: a signed stake change needs expiresAt, a chain time in µs (found ${shown(expiresAt)})` }
   }
   const now = blockTime ?? state.lastBlockTime
@@ -46,7 +46,7 @@ export const replayProblem = (state: StakingState, tx: Tx, blockTime: number | u
 const shown = (value: unknown): string =>
   value === undefined ? 'none' : typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value)
 
-/** `state` remembering `tx` (which passed replayProblem) until it expires. */
+/** `state` remembering `tx` (which passed replayProblem and executed) until it expires. */
 export const rememberTx = (state: StakingState, tx: Tx): StakingState => ({
   ...state,
   recentTxs: new Map(state.recentTxs).set(signedContentId(state.chainId, tx), tx['expiresAt'] as number),
