@@ -1,9 +1,16 @@
 import type { BlockInfo, FinalizeResult, Genesis, Misbehavior, Tx, VoteInfo } from '../../../src/protocols/chain/application.ts'
 import { verifyTxSignature } from '../../../src/actors/validator/txVerifier.ts'
 import { createStakingApp, type StakingState } from '../../../src/protocols/staking/index.ts'
+import { publicKeyHex, signingKeyFromSeed } from '../../../src/runtime/crypto/ed25519.ts'
 
 /** The application as the validator role runs it (its signature check included). */
 export const stakingApp = createStakingApp(verifyTxSignature)
+
+/** A real ed25519 key (hex public key and signing function) made from a small number, for signed transactions. */
+export const signingKey = (n: number) => {
+  const key = signingKeyFromSeed(new Uint8Array(32).fill(n))
+  return { hex: publicKeyHex(key.publicKey), sign: key.sign }
+}
 
 /** A 32-byte hex key made from a small number, so that key order is number order. */
 export const key = (n: number): string => n.toString(16).padStart(64, '0')

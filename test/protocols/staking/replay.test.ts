@@ -2,16 +2,11 @@ import { describe, expect, test } from 'vitest'
 import type { Genesis, Tx } from '../../../src/protocols/chain/application.ts'
 import { signTx } from '../../../src/protocols/chain/index.ts'
 import { StakingTxCode } from '../../../src/protocols/staking/index.ts'
-import { publicKeyHex, signingKeyFromSeed } from '../../../src/runtime/crypto/ed25519.ts'
-import { blockInfo, ChainDriver, SECOND, stakingApp } from './fixtures.ts'
+import { blockInfo, ChainDriver, SECOND, signingKey, stakingApp } from './fixtures.ts'
 
-const keyOf = (n: number) => {
-  const key = signingKeyFromSeed(new Uint8Array(32).fill(n))
-  return { hex: publicKeyHex(key.publicKey), sign: key.sign }
-}
-const aggregator = keyOf(1)
-const operator = keyOf(2)
-const newcomer = keyOf(3)
+const aggregator = signingKey(1)
+const operator = signingKey(2)
+const newcomer = signingKey(3)
 
 const MINUTE = 60 * SECOND
 
