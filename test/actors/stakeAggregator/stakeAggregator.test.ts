@@ -68,9 +68,13 @@ describe('the stake aggregator', () => {
   })
 })
 
-/** Four validators, and a stake aggregator (`def`) that moves 20 units of native stake onto validator-1 at 1 s. */
+/** A stake aggregator that moves 20 units of native stake onto validator-1 at 1 s and sends again every second. */
+const aggregatorWith = (params: Record<string, unknown> = {}) =>
+  stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }], resendEvery: '1s', ...params }))
+
+/** Four validators, and the aggregator of `aggregatorWith` wrapped by `wrap`. */
 const runWith = (wrap: (def: ActorDef) => ActorDef, duration = 5_000_000) => {
-  const aggregator = stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }], resendEvery: '1s' }))
+  const aggregator = aggregatorWith()
   const validator = validatorActor(validatorParams())
   const reported: { actor: string; event: string; data: unknown }[] = []
   const { sim } = simulate({
@@ -125,10 +129,9 @@ describe('the stake aggregator, when a step goes wrong', () => {
   })
 
   it('stops sending a step again once it expires', () => {
-    const aggregator = (txTimeout: string) =>
-      stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }], resendEvery: '1s', txTimeout }))
     const resent = (txTimeout: string) => {
-      const { sim } = simulate({ nodes: [nodeOf('validator-0', validatorActor(validatorParams())), nodeOf('stake-aggregator-0', aggregator(txTimeout))], duration: 10_000_000 })
+      const nodes = [...validatorNames(2).map((name) => nodeOf(name, validatorActor(validatorParams()))), nodeOf('stake-aggregator-0', aggregatorWith({ txTimeout }))]
+      const { sim } = simulate({ nodes, duration: 10_000_000 })
       return sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!.hosts[0]!.figures()['txsResent']
     }
     // Sent at 1 s, again at 2, 3, 4 s until it expires at 4.5 s; for good with a longer expiry.
