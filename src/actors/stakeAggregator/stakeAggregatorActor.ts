@@ -1,6 +1,20 @@
 import { Effect, Either, Schema } from 'effect'
 import { chainKinds, DEFAULT_CHAIN_ID, signTx, type Tx } from '../../protocols/chain/index.ts'
-import { AggregatorScriptSchema, applyScript, diffToTxs, toSendAgain, type AggregatorScriptStep, type StakeView } from '../../protocols/staking/index.ts'
+import {
+  AggregatorScriptSchema,
+  applyScript,
+  diffToTxs,
+  slashNoticeKey,
+  slashNoticeQuorum,
+  STAKING_EVENTS_TOPIC,
+  stakingKinds,
+  toSendAgain,
+  viewsBeforeSteps,
+  type AggregatorScriptStep,
+  type MirroredSlash,
+  type SlashNotice,
+  type StakeView,
+} from '../../protocols/staking/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
 import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
 import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
@@ -34,17 +48,21 @@ export type StakeAggregatorParams = typeof StakeAggregatorParamsSchema.Type
 
 const STEP_TIMER = 'aggregator.step'
 const RESEND_TIMER = 'aggregator.resend'
+/** Slash notices kept while too few validators have sent them; the oldest go first. */
+const MAX_UNBELIEVED_NOTICES = 1_024
 
 /**
  * The stake aggregator: watches both stake sources (as the EigenLayer relayer and the
  * $C staking contract would report them) and the price oracle, and submits every change
  * to the chain as staking transactions, signed with its key, which the staking
  * application turns into voting power (it takes stake changes from stake aggregators
- * only). It sends them again until they expire: see aggregatorResend.ts.
+ * only). It sends them again until they expire (see aggregatorResend.ts), and mirrors
+ * the slashes validators tell it of (see slashNotice.ts).
  */
 export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef => ({
   role: STAKE_AGGREGATOR_ROLE,
-  kinds: { 'chain.tx': chainKinds['chain.tx'] },
+  kinds: { 'chain.tx': chainKinds['chain.tx'], ...stakingKinds },
+  topics: [STAKING_EVENTS_TOPIC],
   start: Effect.gen(function* () {
     const tk = yield* actorToolkit
     const pubKeyOf = (name: string): string => {
@@ -53,17 +71,20 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     }
     const steps: AggregatorScriptStep[] = params.script.map((step) => ('operator' in step ? { ...step, operator: pubKeyOf(step.operator) } : step))
     // Every validator node is a registered operator from genesis: the script moves stake
-    // around them. views[i] is the stake sources before step i.
+    // around them.
+    const validatorNodes = tk.directory.ofRole('validator')
     const genesisView: StakeView = {
-      operators: new Map(tk.directory.ofRole('validator').map((name) => [pubKeyOf(name), { native: new Map(), lst: new Map() }])),
+      operators: new Map(validatorNodes.map((name) => [pubKeyOf(name), { native: new Map(), lst: new Map() }])),
       prices: new Map(),
     }
-    const views = steps.reduce<StakeView[]>((all, step) => [...all, applyScript(all.at(-1)!, step)], [genesisView])
-    const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0, sent: [] }
+    const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0, sent: [], slashes: [] }
     let sent = progress.sent
-    const figures = { steps: progress.steps, txsSubmitted: 0, txsResent: 0 }
+    let slashes = progress.slashes
+    /** views[i]: the stake sources before step i, slashes mirrored. */
+    let views = viewsBeforeSteps(genesisView, steps, slashes.map(mirrored))
+    const figures = { steps: progress.steps, txsSubmitted: 0, txsResent: 0, slashesMirrored: slashes.length }
     const save = () => {
-      tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, sent }))
+      tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, sent, slashes }))
       tk.store.sync()
     }
     const signed = new Map<number, readonly Tx[]>()
@@ -75,7 +96,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     const stepTxs = ({ index, expiresAt }: SentStep): readonly Tx[] => {
       let txs = signed.get(index)
       if (txs === undefined) {
-        txs = diffToTxs(views[index]!, views[index + 1]!).map((tx, i) =>
+        txs = diffToTxs(views[index]!, applyScript(views[index]!, steps[index]!)).map((tx, i) =>
           signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt }, publicKeyHex(tk.keys.publicKey), tk.keys.sign),
         )
         signed.set(index, txs)
@@ -104,8 +125,28 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     // Restarted: what was sent may not have gone out (a step cut short by a crash) or arrived.
     if (sent.length > 0) sendAgain()
     scheduleNext()
+    /** Who sent each slash notice not yet believed (see slashNotice.ts). */
+    const noticeSenders = new Map<string, Set<string>>()
+    const quorum = slashNoticeQuorum(validatorNodes.length)
+    const heard = (notice: SlashNotice, from: string) => {
+      const key = slashNoticeKey(notice)
+      if (slashes.some((slash) => slash.key === key) || !validatorNodes.includes(from)) return
+      const senders = noticeSenders.get(key) ?? new Set()
+      noticeSenders.set(key, senders.add(from))
+      // A lying validator's notices are never believed: they must not pile up either.
+      if (noticeSenders.size > MAX_UNBELIEVED_NOTICES) noticeSenders.delete(noticeSenders.keys().next().value!)
+      if (senders.size < quorum) return
+      noticeSenders.delete(key)
+      // Mirrored before the next step: the steps already sent stay the transactions they were.
+      slashes = [...slashes, { key, beforeStep: figures.steps, pubKey: notice.pubKey, fractionPpm: notice.fractionPpm }]
+      views = viewsBeforeSteps(genesisView, steps, slashes.map(mirrored))
+      figures.slashesMirrored++
+      save()
+    }
     return {
-      onMessage: () => {},
+      onMessage: (envelope) => {
+        if (envelope.kind === 'staking.slashed') heard(envelope.body as SlashNotice, envelope.from)
+      },
       onTimer: (name) => {
         if (name === RESEND_TIMER) return sendAgain()
         const step = { index: figures.steps, expiresAt: tk.clock.now() + params.txTimeout }
@@ -135,10 +176,15 @@ const PROGRESS_KEY = 'stake-aggregator/progress'
 /** A step sent, with the expiry its transactions carry: kept, and sent again, until then. */
 const SentStepSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt })
 type SentStep = typeof SentStepSchema.Type
+/** A slash mirrored in the view before step `beforeStep`, under its notice's key. */
+const SlashSchema = Schema.Struct({ key: Schema.String, beforeStep: Schema.NonNegativeInt, pubKey: Schema.String, fractionPpm: Schema.String.pipe(Schema.pattern(/^\d+$/)) })
+type Slash = typeof SlashSchema.Type
+const mirrored = (slash: Slash): MirroredSlash => ({ beforeStep: slash.beforeStep, pubKey: slash.pubKey, fraction: BigInt(slash.fractionPpm) })
 const ProgressSchema = Schema.Struct({
   startedAt: Schema.Number,
   steps: Schema.NonNegativeInt,
   sent: Schema.optionalWith(Schema.Array(SentStepSchema), { default: () => [] }),
+  slashes: Schema.optionalWith(Schema.Array(SlashSchema), { default: () => [] }),
 })
 
 const readProgress = (store: StoreService): typeof ProgressSchema.Type | undefined => {

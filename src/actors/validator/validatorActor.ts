@@ -1,7 +1,7 @@
 import { Effect } from 'effect'
 import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Application, type ComposedState, type Genesis } from '../../protocols/chain/index.ts'
 import { kvApp } from '../../protocols/kvstore/index.ts'
-import { createStakingApp } from '../../protocols/staking/index.ts'
+import { createStakingApp, stakingKinds } from '../../protocols/staking/index.ts'
 import { membershipKinds } from '../../protocols/membership/index.ts'
 import { CONSENSUS_TOPIC, tendermintKinds } from '../../protocols/tendermint/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
@@ -38,7 +38,7 @@ const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities, sta
 /** A validator of the chain; `app` is what the chain runs (the key-value and staking applications unless a test brings its own). */
 export const validatorActor = (params: ValidatorParams, app: Application<ComposedState> = application): ActorDef => ({
   role: VALIDATOR_ROLE,
-  kinds: { ...tendermintKinds, ...chainKinds, ...membershipKinds },
+  kinds: { ...tendermintKinds, ...chainKinds, ...membershipKinds, ...stakingKinds },
   topics: [CONSENSUS_TOPIC, MEMPOOL_TOPIC, EVIDENCE_TOPIC, CHAIN_STATUS_TOPIC],
   start: Effect.gen(function* () {
     const tk = yield* actorToolkit

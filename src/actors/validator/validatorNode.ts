@@ -29,6 +29,7 @@ import {
 import type { ProtocolEffect } from '../../protocols/effects.ts'
 import { KV_SET } from '../../protocols/kvstore/index.ts'
 import type { MemberStatus } from '../../protocols/membership/index.ts'
+import { STAKING_EVENTS_TOPIC, type SlashNotice } from '../../protocols/staking/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
@@ -468,8 +469,10 @@ export class ValidatorNode {
     })
     for (const event of result.events) {
       if (event.event !== 'staking.slashed') continue
-      const data = event.data as { pubKey: string; reason: string; amount: bigint }
+      const data = event.data as { pubKey: string; reason: string; amount: bigint; fraction: bigint }
       this.tk.reports.report(SLASHED, { validator: this.identities.withPubKey(data.pubKey)?.name ?? data.pubKey, reason: data.reason, height, amount: String(data.amount) })
+      const notice: SlashNotice = { height, pubKey: data.pubKey, reason: data.reason, fractionPpm: String(data.fraction) }
+      this.tk.transport.publish(STAKING_EVENTS_TOPIC, 'staking.slashed', notice)
     }
     this.own = { votes: new Map() }
     this.drive({ type: 'tendermint.new-height', now: this.tk.clock.now(), height: height + 1, validators: this.chain.setAt(height + 1)! })

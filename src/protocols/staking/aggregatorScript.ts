@@ -1,6 +1,6 @@
 import { Schema } from 'effect'
 import { Duration } from '../../shared/paramSchemas.ts'
-import type { OperatorView, StakeView } from './aggregator.ts'
+import { applySlash, type OperatorView, type StakeView } from './aggregator.ts'
 import { DecimalPrice, Identifier, Integer } from './fieldSchemas.ts'
 import { sumAmounts, withAmount, withEntry } from './sortedMaps.ts'
 import type { LstPosition } from './state.ts'
@@ -61,4 +61,28 @@ const withPosition = (positions: ReadonlyMap<string, LstPosition>, strategy: str
   if (position.shares === 0n) next.delete(strategy)
   else next.set(strategy, position)
   return next
+}
+
+/** A slash the aggregator mirrored in its view, just before script step `beforeStep`. */
+export interface MirroredSlash {
+  readonly beforeStep: number
+  readonly pubKey: string
+  readonly fraction: bigint
+}
+
+/**
+ * The view before each step of the script, and after the last: from `genesis`, the steps
+ * in order, each mirrored slash applied just before the step it came before. A step's
+ * transactions are the difference it makes to the view before it, so a slash changes the
+ * steps after it and never what an earlier step sent (which the aggregator may send again).
+ */
+export const viewsBeforeSteps = (genesis: StakeView, steps: readonly AggregatorScriptStep[], slashes: readonly MirroredSlash[]): StakeView[] => {
+  const views: StakeView[] = []
+  let view = genesis
+  for (let i = 0; i <= steps.length; i++) {
+    for (const slash of slashes) if (slash.beforeStep === i) view = applySlash(view, slash)
+    views.push(view)
+    if (i < steps.length) view = applyScript(view, steps[i]!)
+  }
+  return views
 }

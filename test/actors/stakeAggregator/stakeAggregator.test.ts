@@ -2,11 +2,12 @@ import { Effect, Schema } from 'effect'
 import { describe, expect, it } from 'vitest'
 import { stakeAggregatorActor, StakeAggregatorParamsSchema } from '../../../src/actors/stakeAggregator/stakeAggregatorActor.ts'
 import { validatorActor } from '../../../src/actors/validator/validatorActor.ts'
-import { VALIDATOR_UPDATES, type ValidatorUpdatesReport } from '../../../src/checks/consensusReports.ts'
+import { SLASHED, VALIDATOR_UPDATES, type ValidatorUpdatesReport } from '../../../src/checks/consensusReports.ts'
 import type { ActorDef } from '../../../src/runtime/actor.ts'
-import { Transport } from '../../../src/runtime/services.ts'
+import { STAKING_EVENTS_TOPIC } from '../../../src/protocols/staking/index.ts'
+import { Keys, Transport } from '../../../src/runtime/services.ts'
 import { check, runYaml } from '../../support/scenarioRun.ts'
-import { nodeOf, simulate } from '../../support/simHarness.ts'
+import { fault, nodeOf, simulate } from '../../support/simHarness.ts'
 import { validatorNames, validatorParams } from '../validator/validatorSim.ts'
 
 /** Four validators and a stake aggregator that moves 20 $C-Stake units of native stake onto validator-1 at 1 s. */
@@ -137,5 +138,70 @@ describe('the stake aggregator, when a step goes wrong', () => {
     // Sent at 1 s, again at 2, 3, 4 s until it expires at 4.5 s; for good with a longer expiry.
     expect(resent('3.5s')).toBe(3)
     expect(resent('1m')).toBe(9)
+  })
+})
+
+describe('the stake aggregator and slashes', () => {
+  /**
+   * The aggregator syncs 100 stETH shares to validator-3 at 0.5 s and 10 more at 8 s;
+   * validator-3 is down from 2 s to 5 s, long enough to be slashed 1% for downtime (a
+   * window of 10 blocks). Returns the totals the aggregator sent and its figures.
+   */
+  const run = (wrapValidator0: (def: ActorDef) => ActorDef = (def) => def) => {
+    const sentTotals: string[] = []
+    const aggregator = stakeAggregatorActor(
+      Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({
+        script: [
+          { at: '0.5s', operator: 'validator-3', strategy: 'stETH', sharesDelta: 100_000_000 },
+          { at: '8s', operator: 'validator-3', strategy: 'stETH', sharesDelta: 10_000_000 },
+        ],
+      }),
+    )
+    const recording: ActorDef = {
+      ...aggregator,
+      start: Effect.updateService(aggregator.start, Transport, (transport) => ({
+        ...transport,
+        sendAny: (role: string, kind: string, body: unknown) => {
+          const tx = body as { type: string; shares?: string }
+          if (tx.type === 'staking.sync-lst' && !sentTotals.includes(tx.shares!)) sentTotals.push(tx.shares!)
+          transport.sendAny(role, kind, body)
+        },
+      })),
+    }
+    const validator = validatorActor(validatorParams({ timeouts: { commit: '100ms', propose: '300ms', prevote: '200ms', precommit: '200ms' }, staking: { params: { signedBlocksWindow: 10, minSignedPerWindow: 0.5 } } }))
+    const nodes = [...validatorNames(4).map((name, i) => nodeOf(name, i === 0 ? wrapValidator0(validator) : validator)), nodeOf('stake-aggregator-0', recording)]
+    const slashes: unknown[] = []
+    const { sim } = simulate({
+      nodes,
+      duration: 10_000_000,
+      faults: [fault(2_000_000, { type: 'crash', node: 'validator-3' }, 3_000_000)],
+      observers: [{ onReport: (_at, actor, event, data) => void (actor === 'validator-0' && event === SLASHED && slashes.push(data)) }],
+    })
+    return { sentTotals, slashes, figures: sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!.hosts[0]!.figures() }
+  }
+
+  it('mirrors a slash the validators tell it of, so that its next total does not put the slashed shares back', () => {
+    const { sentTotals, slashes, figures } = run()
+    expect(slashes).toMatchObject([{ validator: 'validator-3', reason: 'downtime' }])
+    expect(figures['slashesMirrored']).toBe(1)
+    // 100 shares, 1% slashed on chain: the next total is 99 + 10, not 110.
+    expect(sentTotals).toEqual(['100000000', '109000000'])
+  })
+
+  it('does not believe a slash only one validator tells it of', () => {
+    const liar = (def: ActorDef): ActorDef => ({
+      ...def,
+      start: Effect.gen(function* () {
+        const handlers = yield* def.start
+        const transport = yield* Transport
+        const keys = yield* Keys
+        const victim = Buffer.from(keys.publicKeyOf('validator-2')!).toString('hex')
+        transport.publish(STAKING_EVENTS_TOPIC, 'staking.slashed', { height: 1, pubKey: victim, reason: 'double-sign', fractionPpm: '500000' })
+        return handlers
+      }),
+    })
+    const { figures } = run(liar)
+    // The real downtime slash only.
+    expect(figures['slashesMirrored']).toBe(1)
   })
 })
