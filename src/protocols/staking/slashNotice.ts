@@ -18,7 +18,10 @@ export const SlashNoticeSchema = Schema.Struct({
   pubKey: PubKeyHex,
   reason: Schema.String,
   /** The fraction taken, in parts per million, as decimal digits. */
-  fractionPpm: Schema.String.pipe(Schema.pattern(/^\d{1,7}$/)),
+  fractionPpm: Schema.String.pipe(
+    Schema.pattern(/^\d{1,7}$/),
+    Schema.filter((ppm) => Number(ppm) <= 1_000_000 || 'a fraction is at most 1000000 ppm'),
+  ),
 })
 export type SlashNotice = typeof SlashNoticeSchema.Type
 
