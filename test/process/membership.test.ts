@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { Either } from 'effect'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readCredentials } from '../../src/runtime/process/natsConnection.ts'
 import { storeDir } from '../../src/runtime/process/dataDir.ts'
 import { encodeEnvelope } from '../../src/runtime/codec/envelopeCodec.ts'
@@ -10,7 +10,7 @@ import { signEnvelope } from '../../src/runtime/crypto/envelopeSignature.ts'
 import { subjectsOf } from '../../src/runtime/process/subjects.ts'
 import type { NodeStatus } from '../../src/runtime/process/nodeStatus.ts'
 import { LmdbStore } from '../../src/runtime/store/lmdbStore.ts'
-import { ProcessDevnet, waitFor } from './support/processDevnet.ts'
+import { devnetForTests, waitFor, type ProcessDevnet } from './support/processDevnet.ts'
 
 /**
  * Three `member` processes over a real nats-server, through the life of a network:
@@ -55,16 +55,11 @@ const watchErrors = (nc: NatsConnection): Error[] => {
   return errors
 }
 
-beforeAll(async () => {
-  devnet = await ProcessDevnet.create(SCENARIO)
-  subjects = subjectsOf(devnet.net.network)
-  // Every step starts from a whole network (so any one of them can also run alone).
-  await devnet.startAll('all three nodes up')
-}, 120_000)
-
-afterAll(async () => {
-  await devnet?.dispose()
-}, 60_000)
+// Every step starts from a whole network (so any one of them can also run alone).
+devnetForTests(SCENARIO, 'all three nodes up', (started) => {
+  devnet = started
+  subjects = subjectsOf(started.net.network)
+})
 
 describe('three member processes over NATS', () => {
   it('form membership: each sees the others alive', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ProcessDevnet } from './support/processDevnet.ts'
+import { describe, expect, it } from 'vitest'
+import { devnetForTests, type ProcessDevnet } from './support/processDevnet.ts'
 
 /**
  * Stake across processes: the stake aggregator signs its delegation with its node key, the
@@ -8,14 +8,9 @@ import { ProcessDevnet } from './support/processDevnet.ts'
  */
 let devnet: ProcessDevnet
 
-beforeAll(async () => {
-  devnet = await ProcessDevnet.create('test/process/fixtures/joining-validator.yaml')
-  await devnet.startAll('five validators and the stake aggregator up')
-}, 120_000)
-
-afterAll(async () => {
-  await devnet?.dispose()
-}, 60_000)
+devnetForTests('test/process/fixtures/joining-validator.yaml', 'five validators and the stake aggregator up', (started) => {
+  devnet = started
+})
 
 describe('a stake aggregator process', () => {
   it('brings a validator process into the set with its signed delegation', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { connect } from '@nats-io/transport-node'
 import { decode, encode, rfc8949EncodeOptions } from 'cborg'
 import { Either } from 'effect'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { COMMITTED, type CommittedReport } from '../../src/checks/consensusReports.ts'
 import { encodeEnvelope } from '../../src/runtime/codec/envelopeCodec.ts'
 import { signingKeyFromSeed } from '../../src/runtime/crypto/ed25519.ts'
@@ -14,7 +14,7 @@ import { decodeSequence } from '../../src/runtime/live/recording.ts'
 import { readCredentials } from '../../src/runtime/process/natsConnection.ts'
 import type { NodeStatus } from '../../src/runtime/process/nodeStatus.ts'
 import { subjectsOf } from '../../src/runtime/process/subjects.ts'
-import { ProcessDevnet, waitFor } from './support/processDevnet.ts'
+import { devnetForTests, waitFor, type ProcessDevnet } from './support/processDevnet.ts'
 
 /**
  * Four validator processes and a tx-load client over a real nats-server, recording: they commit and agree, one
@@ -71,14 +71,9 @@ const deliveredVotes = (trace: LiveTrace): SeenVote[] =>
     }),
   )
 
-beforeAll(async () => {
-  devnet = await ProcessDevnet.create(SCENARIO)
-  await devnet.startAll('all four validators and the client up')
-}, 120_000)
-
-afterAll(async () => {
-  await devnet?.dispose()
-}, 60_000)
+devnetForTests(SCENARIO, 'all four validators and the client up', (started) => {
+  devnet = started
+})
 
 describe('four validator processes over NATS', () => {
   it('commit heights and agree on every block hash', async () => {

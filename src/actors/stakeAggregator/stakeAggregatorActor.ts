@@ -82,7 +82,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     let slashes = progress.slashes
     /** views[i]: the stake sources before step i, slashes mirrored. */
     let views = viewsBeforeSteps(genesisView, steps, slashes.map(mirrored))
-    const figures = { steps: progress.steps, txsSubmitted: 0, txsResent: 0, slashesMirrored: slashes.length }
+    const figures = { steps: progress.steps, txsSubmitted: 0, txsResent: 0 }
     const save = () => {
       tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, sent, slashes }))
       tk.store.sync()
@@ -140,7 +140,6 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       // Mirrored before the next step: the steps already sent stay the transactions they were.
       slashes = [...slashes, { key, beforeStep: figures.steps, pubKey: notice.pubKey, fractionPpm: notice.fractionPpm }]
       views = viewsBeforeSteps(genesisView, steps, slashes.map(mirrored))
-      figures.slashesMirrored++
       save()
     }
     return {
@@ -161,7 +160,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
         tk.timers.set(RESEND_TIMER, params.resendEvery)
         scheduleNext()
       },
-      figures: () => figures,
+      figures: () => ({ ...figures, slashesMirrored: slashes.length }),
     }
   }),
 })

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Either } from 'effect'
+import { afterAll, beforeAll } from 'vitest'
 import { catalog, scenarioVocabulary } from '../../../src/catalog/index.ts'
 import { initDevnet } from '../../../src/devnet/init.ts'
 import type { DevnetLayout } from '../../../src/devnet/layout.ts'
@@ -141,4 +142,20 @@ export const waitFor = async <T>(check: () => Promise<T | undefined>, timeoutMs:
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}`)
     await new Promise((r) => setTimeout(r, 200))
   }
+}
+
+/**
+ * The test file's devnet: created and started whole (`what` names the wait) before its
+ * tests, handed to `ready`, and disposed after them, whatever happened.
+ */
+export const devnetForTests = (scenarioPath: string, what: string, ready: (devnet: ProcessDevnet) => void): void => {
+  let devnet: ProcessDevnet | undefined
+  beforeAll(async () => {
+    devnet = await ProcessDevnet.create(scenarioPath)
+    ready(devnet)
+    await devnet.startAll(what)
+  }, 120_000)
+  afterAll(async () => {
+    await devnet?.dispose()
+  }, 60_000)
 }
