@@ -9,6 +9,7 @@ import {
   STAKING_EVENTS_TOPIC,
   stakingKinds,
   toSendAgain,
+  totalKey,
   viewsBeforeSteps,
   type AggregatorScriptStep,
   type MirroredSlash,
@@ -91,13 +92,19 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     /**
      * A step's changes as signed transactions. The nonce keeps a repeated change (a price
      * going A → B → A) apart; with the step's saved expiry, the step signs to the same
-     * bytes whenever it is sent, which the chain includes at most once.
+     * bytes whenever it is sent, which the chain includes at most once. Its totals are
+     * as of its number, so that one landing after a later step's is refused.
      */
     const stepTxs = ({ index, expiresAt }: SentStep): readonly Tx[] => {
       let txs = signed.get(index)
       if (txs === undefined) {
         txs = diffToTxs(views[index]!, applyScript(views[index]!, steps[index]!)).map((tx, i) =>
-          signTx(params.chainId, { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt }, publicKeyHex(tk.keys.publicKey), tk.keys.sign),
+          signTx(
+            params.chainId,
+            { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt, ...(totalKey(tx) === undefined ? {} : { asOf: index }) },
+            publicKeyHex(tk.keys.publicKey),
+            tk.keys.sign,
+          ),
         )
         signed.set(index, txs)
       }

@@ -36,6 +36,7 @@ export const canonicalStakingState = (state: StakingState) => ({
   lastValidatorSet: amounts(state.lastValidatorSet),
   lastBlockTime: state.lastBlockTime,
   recentTxs: sortedEntries(state.recentTxs),
+  totalsAsOf: sortedEntries(state.totalsAsOf),
 })
 
 export const stakingAppHash = (state: StakingState): string => canonicalHash(canonicalStakingState(state))

@@ -10,23 +10,26 @@ import { punishDoubleSigns } from './doubleSign.ts'
 import { punishDowntime } from './downtime.ts'
 import { initStakingState } from './genesis.ts'
 import { forgetExpired, rememberTx, replayProblem } from './replayProtection.ts'
+import { outdatedTotal } from './totalOrder.ts'
 import type { StakingEvent } from './slashValidator.ts'
 import type { StakingState } from './state.ts'
 import type { StakingTx } from './txSchemas.ts'
 import { matureUnbondings } from './unbonding.ts'
 
 /**
- * `tx` decoded, if it is well formed, signed by whom its type needs and — when signatures
- * are required — neither stale nor a replay at `blockTime` (see replayProtection.ts);
- * else why not. Mempool admission passes no block time.
+ * `tx` decoded, if it is well formed, signed by whom its type needs, — when signatures
+ * are required — neither stale nor a replay at `blockTime` (see replayProtection.ts), and,
+ * if it is a total, no older than the one the state holds (see totalOrder.ts); else why
+ * not. Mempool admission passes no block time.
  */
 const admitted = (state: StakingState, tx: Tx, verify: VerifyTxSignature, blockTime: number | undefined): Either.Either<StakingTx, TxResult> =>
   Either.flatMap(decodeStakingTx(tx), (decoded) => {
-    const refusal = unauthorized(state, decoded, tx, verify) ?? (state.params.authorities === undefined ? undefined : replayProblem(state, tx, blockTime))
+    const refusal =
+      unauthorized(state, decoded, tx, verify) ?? (state.params.authorities === undefined ? undefined : replayProblem(state, tx, blockTime)) ?? outdatedTotal(state, decoded)
     return refusal === undefined ? Either.right(decoded) : Either.left(refusal)
   })
 
-/** Mempool admission: the schema, the sender and freshness. What the state allows is checked when the block executes. */
+/** Mempool admission: the schema, the sender, freshness and order. What the state allows is checked when the block executes. */
 const checkTx = (state: StakingState, tx: Tx, verify: VerifyTxSignature, blockTime?: number): TxResult =>
   Either.match(admitted(state, tx, verify, blockTime), { onLeft: (failure) => failure, onRight: (decoded) => ok(`${decoded.type} well formed`) })
 
@@ -76,9 +79,9 @@ export const createStakingApp = (verify: VerifyTxSignature): Application<Staking
   /** Keeps, in order, the transactions the mempool check accepts at the block's time. */
   prepareProposal: (state, txs, info) => txs.filter((tx) => checkTx(state, tx, verify, info.time).code === 0),
   /**
-   * A block is acceptable when every transaction is well formed, signed as it must be and
-   * fresh (so a block replaying a stake change is refused); state rejections are
-   * per-transaction results.
+   * A block is acceptable when every transaction is well formed, signed as it must be,
+   * fresh and in order (so a block replaying a stake change, or putting an older total
+   * back, is refused); state rejections are per-transaction results.
    */
   processProposal: (state, txs, info) => txs.every((tx) => checkTx(state, tx, verify, info.time).code === 0),
   extendVote: () => new Uint8Array(0),

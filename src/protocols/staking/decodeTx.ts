@@ -18,6 +18,8 @@ export const StakingTxCode = {
   timeout: 5,
   /** A signed stake change already included in a block. */
   replayed: 6,
+  /** A price or an LST total older than the one the chain holds, or a signed one without `asOf` (see totalOrder.ts). */
+  outdated: 7,
 } as const
 
 export const ok = (log: string): TxResult => ({ code: StakingTxCode.ok, log })

@@ -2,6 +2,7 @@ import type { TxResult } from '../chain/application.ts'
 import { ok, rejected } from './decodeTx.ts'
 import { NATIVE_ASSET } from './ratios.ts'
 import { sortedEntries, withAmount, withEntry } from './sortedMaps.ts'
+import { withTotalAsOf } from './totalOrder.ts'
 import { newValidatorRecord, type StakingState, type UnbondingEntry, type ValidatorRecord, withValidator } from './state.ts'
 import type { CreateValidatorTx, DelegateTx, SetPriceTx, StakingTx, SyncLstTx, UndelegateTx, UnjailTx } from './txSchemas.ts'
 
@@ -92,7 +93,10 @@ const syncLst = (state: StakingState, tx: typeof SyncLstTx.Type): Delivered => {
   if (tx.shares === 0n) lstShares.delete(tx.strategy)
   else lstShares.set(tx.strategy, tx.delegators === undefined ? { shares: tx.shares } : { shares: tx.shares, delegators: withoutZeros(tx.delegators) })
   const unpriced = state.prices.has(tx.strategy) ? '' : ` (no ${tx.strategy} price yet: counts 0 until set-price)`
-  return { state: withValidator(state, tx.operator, { ...record, lstShares }), result: ok(`${short(tx.operator)} holds ${tx.shares} ${tx.strategy} shares${unpriced}`) }
+  return {
+    state: withTotalAsOf(withValidator(state, tx.operator, { ...record, lstShares }), tx),
+    result: ok(`${short(tx.operator)} holds ${tx.shares} ${tx.strategy} shares${unpriced}`),
+  }
 }
 
 /** Zero holdings are never stored, here as everywhere. */
@@ -100,7 +104,7 @@ const withoutZeros = (amounts: ReadonlyMap<string, bigint>): ReadonlyMap<string,
   new Map(sortedEntries(amounts).filter(([, amount]) => amount > 0n))
 
 const setPrice = (state: StakingState, tx: typeof SetPriceTx.Type): Delivered => ({
-  state: { ...state, prices: withEntry(state.prices, tx.asset, tx.price) },
+  state: withTotalAsOf({ ...state, prices: withEntry(state.prices, tx.asset, tx.price) }, tx),
   result: ok(`${tx.asset === NATIVE_ASSET ? '$C' : tx.asset} price ${tx.price}`),
 })
 

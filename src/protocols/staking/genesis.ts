@@ -43,6 +43,7 @@ export const initStakingState = (genesis: Genesis): StakingState => {
     lastValidatorSet: new Map(genesis.validators.filter(({ power }) => power > 0n).map(({ pubKey, power }) => [pubKey, power])),
     lastBlockTime: genesis.time,
     recentTxs: new Map(),
+    totalsAsOf: new Map(),
   }
   const extra: [string, unknown][] = [
     ...stakes.map((stake, i): [string, unknown] => [`stakes[${i}]`, { delegator: stake['validator'], ...stake, type: 'staking.delegate' }]),

@@ -63,6 +63,8 @@ export interface StakingState {
   readonly lastBlockTime: number
   /** Signed transactions included and not yet expired: signed-content id → expiresAt (see replayProtection.ts). */
   readonly recentTxs: ReadonlyMap<string, number>
+  /** The `asOf` of each total held (by totalOrder.ts's key): an older total is refused. */
+  readonly totalsAsOf: ReadonlyMap<string, number>
 }
 
 export const freshSigningInfo: SigningInfo = { recorded: 0, missedBitmap: 0n, missedCount: 0 }

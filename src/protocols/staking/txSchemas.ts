@@ -3,11 +3,16 @@ import { Amount, Identifier, PositiveAmount, PubKeyHex } from './fieldSchemas.ts
 import { NATIVE_ASSET } from './ratios.ts'
 import { sumAmounts } from './sortedMaps.ts'
 
+/** The observation a total states, in its sender's own increasing order (see totalOrder.ts). */
+const AsOf = Schema.optionalWith(Schema.NonNegativeInt, { exact: true })
+
 /**
  * The staking transactions. Amounts, shares and prices are integers in base units (fixed
  * point for prices) given as bigint, safe-integer number or decimal string; the stake
  * aggregator sends decimal strings (see fieldSchemas.ts). Who may send which is
  * authorize.ts's business, from the `signer` and `sig` the transaction carries.
+ * Totals (sync-lst, set-price) carry `asOf`, the observation they state, so that an
+ * older one landing late cannot replace a newer one (see totalOrder.ts).
  * Fields beyond a schema's are ignored, so a sender can add a `nonce` to keep two equal
  * transactions (the same delegation twice) apart in the mempool, which drops repeats.
  */
@@ -45,6 +50,7 @@ export const SyncLstTx = Schema.Struct({
   strategy: Identifier.pipe(Schema.filter((name) => name !== NATIVE_ASSET || `strategy may not be "${NATIVE_ASSET}", the native token`)),
   shares: Amount,
   delegators: Schema.optionalWith(Schema.ReadonlyMapFromRecord({ key: Identifier, value: Amount }), { exact: true }),
+  asOf: AsOf,
 }).pipe(
   Schema.filter(
     (tx) => tx.delegators === undefined || sumAmounts(tx.delegators) === tx.shares || `delegators sum to ${sumAmounts(tx.delegators)}, not to shares ${tx.shares}`,
@@ -56,6 +62,7 @@ export const SetPriceTx = Schema.Struct({
   type: Schema.Literal('staking.set-price'),
   asset: Identifier,
   price: PositiveAmount,
+  asOf: AsOf,
 })
 
 /** Lets a validator jailed for downtime back in once its jail time has passed. */

@@ -80,6 +80,8 @@ export type SyncLie = 'honest' | 'garbage' | 'forged-commit'
  */
 export type ProposalEcho = 'none' | 'same-round' | 'far-round' | 'far-round-later-height'
 
+export type StakeReplay = 'none' | 'seen' | 'withheld'
+
 export interface HostilePlan {
   /** Each action with the milliseconds to wait before it, over and over until the run ends. */
   readonly actions: readonly { readonly afterMs: number; readonly action: HostileAction }[]
@@ -87,9 +89,12 @@ export interface HostilePlan {
   readonly echo: ProposalEcho
   /**
    * Whether the blocks it proposes carry, beside what its honest code chose, every stake
-   * change the stake aggregator signed that it has seen: committed ones, to bond them twice.
+   * change the stake aggregator signed that it has seen: `seen`, committed ones too, to
+   * bond them twice; `withheld`, it also keeps them from its honest code (which would
+   * gossip them), so that one the aggregator sent it lands late, if at all: a total after
+   * the aggregator's next one, to put the older value back.
    */
-  readonly replayStake: boolean
+  readonly stakeReplay: StakeReplay
   /** The run's seed, from which the peer's own picks (bytes, a peer to send to) come too. */
   readonly seed: number
 }
@@ -147,12 +152,14 @@ export const hostilePlan: fc.Arbitrary<HostilePlan> = fc.record({
   actions: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 300 }), action: actionPick }), { minLength: 10, maxLength: 100 }),
   syncLie: fc.constantFrom<SyncLie>('honest', 'garbage', 'forged-commit'),
   echo: fc.constantFrom<ProposalEcho>('none', 'same-round', 'far-round', 'far-round-later-height'),
-  replayStake: fc.boolean(),
+  stakeReplay: fc.constantFrom<StakeReplay>('none', 'seen', 'withheld'),
   seed: fc.nat(),
 })
 
 const HOSTILE_TIMER = 'hostile.act'
 const MS = 1_000
+/** How long it holds a stake change back before it proposes it (withheld). */
+const WITHHELD_FOR = 1_000_000
 /** How many of its peers' latest messages it keeps to replay and to build on. */
 const KEPT = 32
 
@@ -187,8 +194,10 @@ class HostilePeer {
   private readonly proposals: SignedProposal[] = []
   private readonly votes: SignedVote[] = []
   private readonly seen: Envelope[] = []
-  /** Stake changes signed by someone else (the stake aggregator), by tx hash. */
-  private readonly stakeChanges = new Map<string, Tx>()
+  /** Stake changes signed by someone else (the stake aggregator), by tx hash, with when it first saw each. */
+  private readonly stakeChanges = new Map<string, { readonly tx: Tx; readonly since: number }>()
+  /** Hashes of the transactions in blocks others proposed: withheld changes that got out another way. */
+  private readonly proposedByOthers = new Set<string>()
   /** Its proposals as it sent them, by height/round: the same one each time it re-sends. */
   private readonly sentProposals = new Map<string, SignedProposal>()
   private own: SignedVote | undefined
@@ -208,14 +217,15 @@ class HostilePeer {
     this.own = vote
   }
 
-  /** Its honest proposal, or (replayStake) the same block with the stake changes it has seen added. */
+  /** Its honest proposal, or (stakeReplay) the same block with the stake changes it has seen added. */
   ownProposal(proposal: SignedProposal): SignedProposal {
     const key = `${proposal.height}/${proposal.round}`
     const sent = this.sentProposals.get(key)
     if (sent !== undefined) return sent
     const block = decodeBlockBytes(proposal.block)
-    if (!this.plan.replayStake || block === undefined || this.stakeChanges.size === 0) return proposal
-    const txs = [...block.txs, ...[...this.stakeChanges.values()].filter((tx) => !block.txs.some((t) => txHash(t) === txHash(tx)))]
+    const added = this.stakeChangesToAdd().filter((tx) => !block?.txs.some((t) => txHash(t) === txHash(tx)))
+    if (block === undefined || added.length === 0) return proposal
+    const txs = [...block.txs, ...added]
     const stuffed = { ...block, txs, header: { ...block.header, txsHash: txsHash(txs) } }
     const changed = { ...proposal, blockId: blockIdOf(stuffed), block: encodeCanonical(stuffed) }
     const replaced = { ...changed, sig: this.sign(proposalSignDocument(this.chainId, changed)) }
@@ -223,15 +233,32 @@ class HostilePeer {
     return replaced
   }
 
-  /** Notes what peers send; answers block requests itself when it lies about them. */
+  /**
+   * What it adds to its proposals: `seen`, every stake change seen; `withheld`, those it has
+   * held back for a second (time for the aggregator's next step to land first) that no
+   * other proposer has put in a block, so that its proposals stay valid until then.
+   */
+  private stakeChangesToAdd(): Tx[] {
+    if (this.plan.stakeReplay === 'none') return []
+    const changes = [...this.stakeChanges.values()]
+    if (this.plan.stakeReplay === 'seen') return changes.map(({ tx }) => tx)
+    const heldSince = this.tk.clock.now() - WITHHELD_FOR
+    return changes.filter(({ tx, since }) => since <= heldSince && !this.proposedByOthers.has(txHash(tx))).map(({ tx }) => tx)
+  }
+
+  /** Notes what peers send; keeps stake changes from its honest code, and answers block requests itself, when it lies about them. */
   intercepts(envelope: Envelope): boolean {
     if (envelope.from !== this.tk.self.id) {
       keep(this.seen, envelope)
       const tx = envelope.body as Tx
-      if (envelope.kind === 'chain.tx' && tx.type.startsWith('staking.') && tx['signer'] !== publicKeyHex(this.tk.keys.publicKey)) this.stakeChanges.set(txHash(tx), tx)
+      if (envelope.kind === 'chain.tx' && tx.type.startsWith('staking.') && tx['signer'] !== publicKeyHex(this.tk.keys.publicKey)) {
+        if (!this.stakeChanges.has(txHash(tx))) this.stakeChanges.set(txHash(tx), { tx, since: this.tk.clock.now() })
+        if (this.plan.stakeReplay === 'withheld') return true
+      }
       if (envelope.kind === 'tendermint.vote') keep(this.votes, envelope.body as SignedVote)
       if (envelope.kind === 'tendermint.proposal') {
         keep(this.proposals, envelope.body as SignedProposal)
+        if (this.plan.stakeReplay === 'withheld') for (const t of decodeBlockBytes((envelope.body as SignedProposal).block)?.txs ?? []) this.proposedByOthers.add(txHash(t))
         this.echo(envelope.body as SignedProposal)
       }
       const height = (envelope.body as { height?: unknown }).height
