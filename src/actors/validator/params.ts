@@ -1,6 +1,7 @@
 import { Schema } from 'effect'
 import { DEFAULT_CHAIN_ID } from '../../protocols/chain/index.ts'
 import { defaultMembershipParams, MembershipParamsSchema } from '../../protocols/membership/index.ts'
+import { StakingGenesisInput } from '../../protocols/staking/index.ts'
 import { DEFAULT_TIMEOUTS } from '../../protocols/tendermint/index.ts'
 import { Duration, NonNegativeInt, PositiveInt } from '../../shared/paramSchemas.ts'
 
@@ -47,8 +48,9 @@ export const ValidatorParamsSchema = Schema.Struct({
   gossipInterval: withDefault(Duration, 1_000_000),
   maxBlockTxs: withDefault(PositiveInt, 2_000),
   maxBlockBytes: withDefault(PositiveInt, 1_048_576),
-  /** Parameters of the staking application, passed to genesis as `app.staking`. */
-  staking: withDefault(Schema.Record({ key: Schema.String, value: Schema.Unknown }), {}),
+  /** Parameters of the staking application, passed to genesis as `app.staking` (checked when the scenario loads). */
+  // exact: a union with undefined would report "expected undefined" for a mistake inside
+  staking: Schema.optionalWith(StakingGenesisInput, { default: () => ({}), exact: true }),
   /**
    * CometBFT's `vote_extensions_enable_height` (a feature param, the same on every
    * validator): from this height on, precommits for a block carry ABCI++ vote extensions
