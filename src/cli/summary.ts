@@ -1,6 +1,7 @@
 import type { RunReport } from '../scenario/run.ts'
 import type { AppliedFault } from '../runtime/sim/simulation.ts'
 import { formatDuration } from '../runtime/time.ts'
+import { loggedErrors } from './errorDigest.ts'
 
 const n = (value: number): string => Math.round(value).toLocaleString('en-US')
 const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(2)}%`)
@@ -56,6 +57,16 @@ export const formatSummary = (report: RunReport, extra: { traceHash: string; tra
   lines.push(
     `network  sent ${n(net.sent)} · delivered ${n(net.delivered)} · lost ${n(net.lost)} (${pct(net.lost, net.sent)}) · duplicated ${n(net.duplicated)} (${pct(net.duplicated, net.sent)}) · blocked by partitions ${n(net.partitioned)} · decode errors ${n(net.decodeErrors)}`,
   )
+  const errors = loggedErrors(report.logs)
+  if (errors.length > 0) {
+    lines.push('')
+    lines.push(`errors (${errors.length} distinct, from the last ${report.logs.length} log lines kept)`)
+    for (const e of errors.slice(0, 5)) {
+      const who = e.actors.length <= 3 ? e.actors.join(', ') : `${e.actors.length} actors`
+      lines.push(`  ${formatDuration(e.firstAt).padStart(10)}  ${e.text}  (${e.count}× by ${who})`)
+    }
+    if (errors.length > 5) lines.push(`  … and ${errors.length - 5} more (--json lists them all)`)
+  }
   if (report.faults.length > 0) {
     lines.push('')
     lines.push(`faults (${report.faults.length})`)

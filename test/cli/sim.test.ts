@@ -51,6 +51,19 @@ describe('strata sim', () => {
     expect(run.stdout).toMatch(/reproduce: .*sim .*small\.yaml --seed 9 --duration 18s/)
   })
 
+  it('tells why actors crashed: a validator that fails at every start is one error, with its reason, in the summary and in --json', () => {
+    const noValidator = '0'.repeat(63) + '1'
+    const badGenesis = scenario('bad-genesis', ['name: bad-genesis', 'duration: 2s', 'roles:', '  validator:', '    count: 4', `    params: { staking: { stakes: [ { validator: "${noValidator}", amount: 5 } ] } }`].join('\n'))
+    const run = strata('sim', badGenesis)
+    expect(run.stdout).toMatch(/errors \(1 distinct, .*\)\n +0µs  actor failed to start: genesis\.app\.staking stakes\[0\]: delegate: no validator 000000000000…  \(\d+× by 4 actors\)/)
+    const report = JSON.parse(strata('sim', badGenesis, '--json').stdout)
+    expect(report.errors).toEqual([{ firstAtUs: 0, text: expect.stringContaining('actor failed to start: genesis.app.staking stakes[0]'), actors: ['validator-0', 'validator-1', 'validator-2', 'validator-3'], count: expect.any(Number) }])
+  })
+
+  it('a run without errors prints no errors section', () => {
+    expect(strata('sim', small).stdout).not.toContain('errors (')
+  })
+
   it('exits 1 when a check fails', () => {
     const failing = scenario('failing', ['name: failing', 'duration: 10s', 'roles:', '  member: { count: 4 }', 'faults:', '  - { at: 5s, crash: member-0 }', 'checks:', '  - { type: membership.crash-detected, within: 1ms }'].join('\n'))
     const run = strata('sim', failing)

@@ -32,6 +32,6 @@ describe("the validators' staking params are checked when the scenario loads", (
 
   it('params that are right reach the validators as written', () => {
     const parsed = withStaking('{ params: { slashFractionDoubleSign: 0.1, unbondingTime: 30s } }')
-    expect(Either.getOrThrow(parsed).nodes[0]!.params['staking']).toEqual({ params: { slashFractionDoubleSign: 0.1, unbondingTime: '30s' } })
+    expect((Either.getOrThrow(parsed).nodes[0]!.params as Record<string, unknown>)['staking']).toEqual({ params: { slashFractionDoubleSign: 0.1, unbondingTime: '30s' } })
   })
 })

@@ -1,5 +1,5 @@
 import type { ActorDef } from '../actor.ts'
-import { ActorHost, type HostEnvironment } from '../actorHost.ts'
+import { ActorHost, ActorStartError, type HostEnvironment } from '../actorHost.ts'
 import type { ActorId, Destination } from '../address.ts'
 import type { Envelope } from '../envelope.ts'
 import { Mailbox } from '../mailbox.ts'
@@ -79,7 +79,13 @@ export class SimNode implements HostEnvironment {
       this.hosts.map((host) => ({
         id: host.id,
         start: () => {
-          host.start()
+          try {
+            host.start()
+          } catch (error) {
+            // Logged as a handler's crash is; the supervisor decides what follows.
+            this.logCrash(host, error)
+            throw error
+          }
           this.drainMailbox()
         },
         halt: () => host.halt(),
@@ -265,10 +271,16 @@ export class SimNode implements HostEnvironment {
     try {
       run(host, input)
     } catch (error) {
-      this.metrics(host.id).count('actor.crashes')
-      this.kernel.log(host.id, 'error', 'actor crashed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+      this.logCrash(host, error)
       this.supervisor.childFailed(host.id, error)
     }
+  }
+
+  /** A start failure is told by its detail alone: the same one on every node reads as one error (see cli/errorDigest.ts). */
+  private logCrash(host: ActorHost, error: unknown): void {
+    this.metrics(host.id).count('actor.crashes')
+    if (error instanceof ActorStartError) return this.kernel.log(host.id, 'error', 'actor failed to start', { error: error.detail })
+    this.kernel.log(host.id, 'error', 'actor crashed', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) })
   }
 
   private setStatus(status: NodeStatus, reason?: string): void {
