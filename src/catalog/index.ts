@@ -4,6 +4,7 @@ import { converged, crashDetected, noFalseSuspicion } from '../checks/membership
 import { agreement, equivocationPunished, liveness, noDoubleSign, powerAtHeightPlusTwo, validity } from '../checks/consensus.ts'
 import type { ScenarioVocabulary } from '../scenario/vocabulary.ts'
 import type { RoleDefinition, WorkloadDefinition } from './definitions.ts'
+import { crossRoleRules } from './crossRoleRules.ts'
 import { roles } from './roles.ts'
 import { workloads } from './workloads.ts'
 
@@ -22,6 +23,7 @@ export const catalog: Catalog = { roles, workloads, checks }
 
 /** What the scenario loader validates against. */
 export const vocabularyOf = (c: Catalog): ScenarioVocabulary => ({
+  crossRoleRules,
   roles: Object.fromEntries(Object.values(c.roles).map((r) => [r.role, { params: r.params, describe: r.describe }])),
   workloads: Object.fromEntries(Object.values(c.workloads).map((w) => [w.type, { params: w.params, describe: w.describe }])),
   checks: Object.fromEntries(Object.values(c.checks).map((k) => [k.type, { params: k.params, describe: k.describe }])),

@@ -1,10 +1,10 @@
 /**
  * Reads a scenario file into a normalized `Scenario`, or the first thing wrong with it.
  *
- * Three passes, each reporting the first problem in document order: YAML syntax (the
- * yaml library's positions), shape and values (the schemas in schemas.ts), and what only
+ * Four passes, each reporting the first problem in document order: YAML syntax (the
+ * yaml library's positions), shape and values (the schemas in schemas.ts), what only
  * the whole scenario can tell (node ids and roles that faults and links name exist,
- * faults fall within the run). Only then is the document normalized: nodes expanded,
+ * faults fall within the run), and the vocabulary's rules across roles. Only then is the document normalized: nodes expanded,
  * fault steps ordered in time.
  */
 import { readFileSync } from 'node:fs'
@@ -38,6 +38,9 @@ export const parseScenario = (
     const nodes = expandNodes(roles)
     const unresolved = unresolvedNames(document, roles, nodes)
     if (unresolved.length > 0) return yield* Either.left(firstInDocument(source, unresolved))
+    const paramsByRole = new Map(roles.map(({ role, params }) => [role, params]))
+    const mismatched = (vocabulary.crossRoleRules ?? []).flatMap((rule) => rule(paramsByRole))
+    if (mismatched.length > 0) return yield* Either.left(firstInDocument(source, mismatched))
     return normalize(document, roles, nodes, source, text)
   })
 

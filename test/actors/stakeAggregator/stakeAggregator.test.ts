@@ -6,6 +6,7 @@ import { SLASHED, VALIDATOR_UPDATES, type ValidatorUpdatesReport } from '../../.
 import type { ActorDef } from '../../../src/runtime/actor.ts'
 import { STAKING_EVENTS_TOPIC } from '../../../src/protocols/staking/index.ts'
 import { Keys, Transport } from '../../../src/runtime/services.ts'
+import { scenarioVocabulary } from '../../../src/catalog/index.ts'
 import { check, runYaml } from '../../support/scenarioRun.ts'
 import { fault, nodeOf, simulate } from '../../support/simHarness.ts'
 import { validatorNames, validatorParams } from '../validator/validatorSim.ts'
@@ -61,8 +62,14 @@ describe('the stake aggregator', () => {
     expect(report.roles.find((r) => r.role === 'validator')!.figures['proposals']?.min).toBeGreaterThan(0)
   })
 
-  it('signed for another chain id, changes nothing: the validators refuse it at admission', () => {
-    const { report } = runYaml(network('chainId: another-chain, '))
+  it('signed for another chain id, is refused when the scenario loads', () => {
+    expect(() => runYaml(network('chainId: another-chain, '))).toThrow(
+      `roles.stake-aggregator.params.chainId: "another-chain" is not the validators' chainId "strata-chain"`,
+    )
+  })
+
+  it('signed for another chain id, changes nothing: the validators refuse it at admission (with the load-time rule off)', () => {
+    const { report } = runYaml(network('chainId: another-chain, '), { vocabulary: { ...scenarioVocabulary, crossRoleRules: [] } })
     expect(check(report, 'consensus.power-at-h-plus-2').summary).toBe('no validator-set change to judge')
     const validators = report.roles.find((r) => r.role === 'validator')!
     expect(validators.counters['mempool.rejected']).toBeGreaterThan(0)
