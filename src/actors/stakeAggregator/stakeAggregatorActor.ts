@@ -8,6 +8,9 @@ import {
   slashNoticeQuorum,
   STAKING_EVENTS_TOPIC,
   stakingKinds,
+  restatedTotals,
+  restatementPlace,
+  stepPlace,
   toSendAgain,
   totalKey,
   viewsBeforeSteps,
@@ -58,7 +61,8 @@ const MAX_UNBELIEVED_NOTICES = 1_024
  * to the chain as staking transactions, signed with its key, which the staking
  * application turns into voting power (it takes stake changes from stake aggregators
  * only). It sends them again until they expire (see aggregatorResend.ts), and mirrors
- * the slashes validators tell it of (see slashNotice.ts).
+ * the slashes validators tell it of (see slashNotice.ts), restating the totals they cut
+ * (see aggregatorHistory.ts).
  */
 export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef => ({
   role: STAKE_AGGREGATOR_ROLE,
@@ -81,34 +85,51 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0, sent: [], slashes: [] }
     let sent = progress.sent
     let slashes = progress.slashes
+    let mirroredSlashes = slashes.map(mirrored)
     /** views[i]: the stake sources before step i, slashes mirrored. */
-    let views = viewsBeforeSteps(genesisView, steps, slashes.map(mirrored))
+    let views = viewsBeforeSteps(genesisView, steps, mirroredSlashes)
     const figures = { steps: progress.steps, txsSubmitted: 0, txsResent: 0 }
     const save = () => {
       tk.store.put(PROGRESS_KEY, encodeStored({ startedAt: progress.startedAt, steps: figures.steps, sent, slashes }))
       tk.store.sync()
     }
-    const signed = new Map<number, readonly Tx[]>()
+    const signed = new Map<string, readonly Tx[]>()
     /**
-     * A step's changes as signed transactions. The nonce keeps a repeated change (a price
-     * going A → B → A) apart; with the step's saved expiry, the step signs to the same
-     * bytes whenever it is sent, which the chain includes at most once. Its totals are
-     * as of its number, so that one landing after a later step's is refused.
+     * An entry's changes as signed transactions: a step's, or the totals a mirrored slash
+     * restates (see aggregatorHistory.ts). The nonce keeps a repeated change (a price
+     * going A → B → A) apart; with the entry's saved expiry, it signs to the same bytes
+     * whenever it is sent, which the chain includes at most once. Its totals are as of
+     * its place in the history, so that one landing after a later entry's is refused.
      */
-    const stepTxs = ({ index, expiresAt }: SentStep): readonly Tx[] => {
-      let txs = signed.get(index)
+    const stepTxs = ({ index, expiresAt, slash }: SentStep): readonly Tx[] => {
+      const id = slash === undefined ? `${index}` : `slash-${slash}`
+      let txs = signed.get(id)
       if (txs === undefined) {
-        txs = diffToTxs(views[index]!, applyScript(views[index]!, steps[index]!)).map((tx, i) =>
+        const [changes, asOf] =
+          slash === undefined
+            ? [diffToTxs(views[index]!, applyScript(views[index]!, steps[index]!)), stepPlace(index, mirroredSlashes)]
+            : [restatedTotals(genesisView, steps, mirroredSlashes, slash), restatementPlace(slash, mirroredSlashes)]
+        txs = changes.map((tx, i) =>
           signTx(
             params.chainId,
-            { ...tx, nonce: `${tk.self.id}/${index}/${i}`, expiresAt, ...(totalKey(tx) === undefined ? {} : { asOf: index }) },
+            { ...tx, nonce: `${tk.self.id}/${id}/${i}`, expiresAt, ...(totalKey(tx) === undefined ? {} : { asOf }) },
             publicKeyHex(tk.keys.publicKey),
             tk.keys.sign,
           ),
         )
-        signed.set(index, txs)
+        signed.set(id, txs)
       }
       return txs
+    }
+    /** Saved before anything goes out: from here on, a crash leaves it to be sent again. */
+    const sendFirst = (entry: SentStep) => {
+      sent = [...sent, entry]
+      save()
+      for (const tx of stepTxs(entry)) {
+        send(tx)
+        figures.txsSubmitted++
+      }
+      tk.timers.set(RESEND_TIMER, params.resendEvery)
     }
     const send = (tx: Tx) => tk.transport.sendAny('validator', 'chain.tx', tx)
     /** Every step not yet expired, again (see aggregatorResend.ts); the expired ones are forgotten. */
@@ -146,8 +167,9 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       noticeSenders.delete(key)
       // Mirrored before the next step: the steps already sent stay the transactions they were.
       slashes = [...slashes, { key, beforeStep: figures.steps, pubKey: notice.pubKey, fractionPpm: notice.fractionPpm }]
-      views = viewsBeforeSteps(genesisView, steps, slashes.map(mirrored))
-      save()
+      mirroredSlashes = slashes.map(mirrored)
+      views = viewsBeforeSteps(genesisView, steps, mirroredSlashes)
+      sendFirst({ index: figures.steps, slash: slashes.length - 1, expiresAt: tk.clock.now() + params.txTimeout })
     }
     return {
       onMessage: (envelope) => {
@@ -156,15 +178,8 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       onTimer: (name) => {
         if (name === RESEND_TIMER) return sendAgain()
         const step = { index: figures.steps, expiresAt: tk.clock.now() + params.txTimeout }
-        // Saved before anything goes out: from here on, a crash leaves it to be sent again.
         figures.steps++
-        sent = [...sent, step]
-        save()
-        for (const tx of stepTxs(step)) {
-          send(tx)
-          figures.txsSubmitted++
-        }
-        tk.timers.set(RESEND_TIMER, params.resendEvery)
+        sendFirst(step)
         scheduleNext()
       },
       figures: () => ({ ...figures, slashesMirrored: slashes.length }),
@@ -179,8 +194,11 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
  * rather than submitting every change again.
  */
 const PROGRESS_KEY = 'stake-aggregator/progress'
-/** A step sent, with the expiry its transactions carry: kept, and sent again, until then. */
-const SentStepSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt })
+/**
+ * A step sent, or (`slash`) the restatement of the slash of that number, mirrored before
+ * step `index`, with the expiry its transactions carry: kept, and sent again, until then.
+ */
+const SentStepSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt, slash: Schema.optionalWith(Schema.NonNegativeInt, { exact: true }) })
 type SentStep = typeof SentStepSchema.Type
 /** A slash mirrored in the view before step `beforeStep`, under its notice's key. */
 const SlashSchema = Schema.Struct({ key: Schema.String, beforeStep: Schema.NonNegativeInt, pubKey: Schema.String, fractionPpm: Schema.String.pipe(Schema.pattern(/^\d+$/)) })

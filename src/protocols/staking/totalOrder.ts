@@ -10,10 +10,11 @@ import type { StakingTx } from './txSchemas.ts'
  * in a mempool (or by a hostile validator) can land after a later one and put an older
  * value back, which stays until the sender next restates it. So a total carries `asOf`,
  * the observation it states in its sender's own increasing order (the L1 block a relayer
- * read, an oracle's round; the stake aggregator's step number), and the chain keeps, for
- * each thing a total states, the `asOf` of the one it holds: an older one is refused
- * (code 7), an equal one (the same observation stated again) is taken. When signatures
- * are required a total must carry `asOf`.
+ * read, an oracle's round; the stake aggregator's place in what it sent, see
+ * aggregatorHistory.ts), and the chain keeps, for each thing a total states, the `asOf`
+ * of the one it holds: an older one is refused (code 7), an equal one (the same
+ * observation stated again) is taken. When signatures are required a total must carry
+ * `asOf`.
  */
 
 /** What a transaction states the whole of, if it does: a later one with the same key replaces it. */
