@@ -4,12 +4,12 @@ import {
   AggregatorScriptSchema,
   applyScript,
   diffToTxs,
+  restatedTotals,
+  restatementPlace,
   slashNoticeKey,
   slashNoticeQuorum,
   STAKING_EVENTS_TOPIC,
   stakingKinds,
-  restatedTotals,
-  restatementPlace,
   stepPlace,
   toSendAgain,
   totalKey,
@@ -121,6 +121,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       }
       return txs
     }
+    const send = (tx: Tx) => tk.transport.sendAny('validator', 'chain.tx', tx)
     /** Saved before anything goes out: from here on, a crash leaves it to be sent again. */
     const sendFirst = (entry: SentStep) => {
       sent = [...sent, entry]
@@ -131,7 +132,6 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       }
       tk.timers.set(RESEND_TIMER, params.resendEvery)
     }
-    const send = (tx: Tx) => tk.transport.sendAny('validator', 'chain.tx', tx)
     /** Every step not yet expired, again (see aggregatorResend.ts); the expired ones are forgotten. */
     const sendAgain = () => {
       const now = tk.clock.now()

@@ -10,16 +10,16 @@ import { punishDoubleSigns } from './doubleSign.ts'
 import { punishDowntime } from './downtime.ts'
 import { initStakingState } from './genesis.ts'
 import { forgetExpired, rememberTx, replayProblem } from './replayProtection.ts'
-import { outdatedTotal } from './totalOrder.ts'
 import type { StakingEvent } from './slashValidator.ts'
 import type { StakingState } from './state.ts'
+import { outdatedTotal } from './totalOrder.ts'
 import type { StakingTx } from './txSchemas.ts'
 import { matureUnbondings } from './unbonding.ts'
 
 /**
- * `tx` decoded, if it is well formed, signed by whom its type needs, — when signatures
- * are required — neither stale nor a replay at `blockTime` (see replayProtection.ts), and,
- * if it is a total, no older than the one the state holds (see totalOrder.ts); else why
+ * `tx` decoded, if it is well formed, signed by whom its type needs, neither stale nor a
+ * replay at `blockTime` when signatures are required (see replayProtection.ts), and
+ * no older than the total the state holds if it is one (see totalOrder.ts); else why
  * not. Mempool admission passes no block time.
  */
 const admitted = (state: StakingState, tx: Tx, verify: VerifyTxSignature, blockTime: number | undefined): Either.Either<StakingTx, TxResult> =>

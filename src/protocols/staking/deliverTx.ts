@@ -2,8 +2,8 @@ import type { TxResult } from '../chain/application.ts'
 import { ok, rejected } from './decodeTx.ts'
 import { NATIVE_ASSET } from './ratios.ts'
 import { sortedEntries, withAmount, withEntry } from './sortedMaps.ts'
-import { withTotalAsOf } from './totalOrder.ts'
 import { newValidatorRecord, type StakingState, type UnbondingEntry, type ValidatorRecord, withValidator } from './state.ts'
+import { withTotalAsOf } from './totalOrder.ts'
 import type { CreateValidatorTx, DelegateTx, SetPriceTx, StakingTx, SyncLstTx, UndelegateTx, UnjailTx } from './txSchemas.ts'
 
 /** Where in the chain a transaction executes. */

@@ -82,7 +82,7 @@ export class SimNode implements HostEnvironment {
           try {
             host.start()
           } catch (error) {
-            // Logged as a handler's crash is; the supervisor decides what follows.
+            // Logged like a crash in a handler; the supervisor decides what follows.
             this.logCrash(host, error)
             throw error
           }

@@ -1,20 +1,14 @@
 import { describe, expect, test } from 'vitest'
-import type { Genesis, Tx } from '../../../src/protocols/chain/application.ts'
+import type { Tx } from '../../../src/protocols/chain/application.ts'
 import { signTx } from '../../../src/protocols/chain/index.ts'
 import { StakingTxCode } from '../../../src/protocols/staking/index.ts'
-import { blockInfo, ChainDriver, SECOND, signingKey, stakingApp } from './fixtures.ts'
+import { blockInfo, ChainDriver, SECOND, signingKey, stakingApp, signedGenesis } from './fixtures.ts'
 
 const aggregator = signingKey(1)
 const operator = signingKey(2)
 const stranger = signingKey(3)
 
-/** A chain whose genesis validator holds a real key, with `aggregator` as the only stake authority. */
-const genesis: Genesis = {
-  chainId: 'auth-test',
-  time: 1_000 * SECOND,
-  validators: [{ pubKey: operator.hex, name: 'validator-0', power: 10n }],
-  app: { staking: { params: { authorities: [aggregator.hex], signedBlocksWindow: 4, minSignedPerWindow: 0.5, downtimeJailDuration: '1s' } } },
-}
+const genesis = signedGenesis('auth-test', aggregator, operator, { signedBlocksWindow: 4, minSignedPerWindow: 0.5, downtimeJailDuration: '1s' })
 
 /** Signed stake changes expire (see replay.test.ts): these, a minute after genesis. */
 const expiresAt = genesis.time + 60 * SECOND

@@ -12,6 +12,19 @@ export const signingKey = (n: number) => {
   return { hex: publicKeyHex(key.publicKey), sign: key.sign }
 }
 
+/** A chain whose one genesis validator holds `operator`'s key, with `authority` as the only stake authority. */
+export const signedGenesis = (
+  chainId: string,
+  authority: ReturnType<typeof signingKey>,
+  operator: ReturnType<typeof signingKey>,
+  params: Record<string, unknown> = {},
+): Genesis => ({
+  chainId,
+  time: 1_000 * SECOND,
+  validators: [{ pubKey: operator.hex, name: 'validator-0', power: 10n }],
+  app: { staking: { params: { authorities: [authority.hex], ...params } } },
+})
+
 /** A 32-byte hex key made from a small number, so that key order is number order. */
 export const key = (n: number): string => n.toString(16).padStart(64, '0')
 

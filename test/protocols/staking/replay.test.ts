@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import type { Genesis, Tx } from '../../../src/protocols/chain/application.ts'
+import type { Tx } from '../../../src/protocols/chain/application.ts'
 import { signTx } from '../../../src/protocols/chain/index.ts'
 import { StakingTxCode } from '../../../src/protocols/staking/index.ts'
-import { blockInfo, ChainDriver, SECOND, signingKey, stakingApp } from './fixtures.ts'
+import { blockInfo, ChainDriver, SECOND, signingKey, stakingApp, signedGenesis } from './fixtures.ts'
 
 const aggregator = signingKey(1)
 const operator = signingKey(2)
@@ -10,12 +10,7 @@ const newcomer = signingKey(3)
 
 const MINUTE = 60 * SECOND
 
-const genesis: Genesis = {
-  chainId: 'replay-test',
-  time: 1_000 * SECOND,
-  validators: [{ pubKey: operator.hex, name: 'validator-0', power: 10n }],
-  app: { staking: { params: { authorities: [aggregator.hex] } } },
-}
+const genesis = signedGenesis('replay-test', aggregator, operator)
 
 const signed = (tx: Tx): Tx => signTx(genesis.chainId, tx, aggregator.hex, aggregator.sign)
 const delegation = (expiresAt: unknown, validator = operator.hex): Tx =>
