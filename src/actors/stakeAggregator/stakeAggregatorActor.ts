@@ -101,7 +101,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
      * whenever it is sent, which the chain includes at most once. Its totals are as of
      * its place in the history, so that one landing after a later entry's is refused.
      */
-    const stepTxs = ({ index, expiresAt, slash }: SentStep): readonly Tx[] => {
+    const entryTxs = ({ index, expiresAt, slash }: SentEntry): readonly Tx[] => {
       const id = slash === undefined ? `${index}` : `slash-${slash}`
       let txs = signed.get(id)
       if (txs === undefined) {
@@ -123,24 +123,24 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     }
     const send = (tx: Tx) => tk.transport.sendAny('validator', 'chain.tx', tx)
     /** Saved before anything goes out: from here on, a crash leaves it to be sent again. */
-    const sendFirst = (entry: SentStep) => {
+    const sendFirst = (entry: SentEntry) => {
       sent = [...sent, entry]
       save()
-      for (const tx of stepTxs(entry)) {
+      for (const tx of entryTxs(entry)) {
         send(tx)
         figures.txsSubmitted++
       }
       tk.timers.set(RESEND_TIMER, params.resendEvery)
     }
-    /** Every step not yet expired, again (see aggregatorResend.ts); the expired ones are forgotten. */
+    /** Every entry not yet expired, again (see aggregatorResend.ts); the expired ones are forgotten. */
     const sendAgain = () => {
       const now = tk.clock.now()
-      const live = sent.filter((step) => step.expiresAt > now)
+      const live = sent.filter((entry) => entry.expiresAt > now)
       if (live.length !== sent.length) {
         sent = live
         save()
       }
-      for (const tx of toSendAgain(live.map(stepTxs))) {
+      for (const tx of toSendAgain(live.map(entryTxs))) {
         send(tx)
         figures.txsResent++
       }
@@ -198,8 +198,8 @@ const PROGRESS_KEY = 'stake-aggregator/progress'
  * A step sent, or (`slash`) the restatement of the slash of that number, mirrored before
  * step `index`, with the expiry its transactions carry: kept, and sent again, until then.
  */
-const SentStepSchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt, slash: Schema.optionalWith(Schema.NonNegativeInt, { exact: true }) })
-type SentStep = typeof SentStepSchema.Type
+const SentEntrySchema = Schema.Struct({ index: Schema.NonNegativeInt, expiresAt: Schema.NonNegativeInt, slash: Schema.optionalWith(Schema.NonNegativeInt, { exact: true }) })
+type SentEntry = typeof SentEntrySchema.Type
 /** A slash mirrored in the view before step `beforeStep`, under its notice's key. */
 const SlashSchema = Schema.Struct({ key: Schema.String, beforeStep: Schema.NonNegativeInt, pubKey: Schema.String, fractionPpm: Schema.String.pipe(Schema.pattern(/^\d+$/)) })
 type Slash = typeof SlashSchema.Type
@@ -207,7 +207,7 @@ const mirrored = (slash: Slash): MirroredSlash => ({ beforeStep: slash.beforeSte
 const ProgressSchema = Schema.Struct({
   startedAt: Schema.Number,
   steps: Schema.NonNegativeInt,
-  sent: Schema.optionalWith(Schema.Array(SentStepSchema), { default: () => [] }),
+  sent: Schema.optionalWith(Schema.Array(SentEntrySchema), { default: () => [] }),
   slashes: Schema.optionalWith(Schema.Array(SlashSchema), { default: () => [] }),
 })
 

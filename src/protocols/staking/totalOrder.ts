@@ -24,11 +24,13 @@ export const totalKey = (tx: Tx): string | undefined => {
   return undefined
 }
 
+const asOfOf = (tx: StakingTx): number | undefined => ('asOf' in tx ? tx.asOf : undefined)
+
 /** Why the total `tx` cannot replace the one `state` holds, if it cannot: no `asOf` (when signed), or an older one. */
 export const outdatedTotal = (state: StakingState, tx: StakingTx): TxResult | undefined => {
   const key = totalKey(tx)
   if (key === undefined) return undefined
-  const asOf = 'asOf' in tx ? tx.asOf : undefined
+  const asOf = asOfOf(tx)
   if (asOf === undefined) {
     if (state.params.authorities === undefined) return undefined
     return { code: StakingTxCode.outdated, log: `${tx.type}: a signed total needs asOf, the observation it states (found none)` }
@@ -41,6 +43,7 @@ export const outdatedTotal = (state: StakingState, tx: StakingTx): TxResult | un
 /** `state` holding the total `tx` states (which passed outdatedTotal and executed). */
 export const withTotalAsOf = (state: StakingState, tx: StakingTx): StakingState => {
   const key = totalKey(tx)
-  if (key === undefined || !('asOf' in tx) || tx.asOf === undefined) return state
-  return { ...state, totalsAsOf: withEntry(state.totalsAsOf, key, tx.asOf) }
+  const asOf = asOfOf(tx)
+  if (key === undefined || asOf === undefined) return state
+  return { ...state, totalsAsOf: withEntry(state.totalsAsOf, key, asOf) }
 }
