@@ -1,7 +1,7 @@
 import { Schema } from 'effect'
 import type { StakeAggregatorParams } from '../actors/stakeAggregator/stakeAggregatorActor.ts'
-import type { ValidatorParams } from '../actors/validator/params.ts'
-import { StakingGenesisSchema } from '../protocols/staking/index.ts'
+import { VALIDATOR_ROLE, type ValidatorParams } from '../actors/validator/params.ts'
+import { namedValidators, StakingGenesisSchema } from '../protocols/staking/index.ts'
 import { formatDuration } from '../runtime/time.ts'
 import type { Problem } from '../scenario/errors.ts'
 import type { CrossRoleRule } from '../scenario/vocabulary.ts'
@@ -37,4 +37,21 @@ export const stakeAggregatorFitsChain: CrossRoleRule = (params) => {
   return problems
 }
 
-export const crossRoleRules: readonly CrossRoleRule[] = [stakeAggregatorFitsChain]
+/**
+ * Genesis stakes may name their validator by node name (see namedValidators): a name that
+ * is no validator node of the scenario would stop genesis, and every validator with it.
+ */
+export const genesisStakesNameValidators: CrossRoleRule = (params, nodes) => {
+  const validator = params.get(VALIDATOR_ROLE) as ValidatorParams | undefined
+  if (validator === undefined) return []
+  const validators = nodes.filter((node) => node.role === VALIDATOR_ROLE).map((node) => node.id)
+  return namedValidators(validator.staking)
+    .filter(({ name }) => !validators.includes(name))
+    .map(({ at, name }) => ({
+      path: ['roles', VALIDATOR_ROLE, 'params', 'staking', ...at],
+      problem: `"${name}" is no validator node of this scenario`,
+      hint: validators.length === 0 ? 'the scenario has no validator nodes' : `name one of ${validators.length === 1 ? validators[0] : `${validators[0]}…${validators.at(-1)}`}, or give a validator's public key`,
+    }))
+}
+
+export const crossRoleRules: readonly CrossRoleRule[] = [stakeAggregatorFitsChain, genesisStakesNameValidators]

@@ -26,5 +26,10 @@ export interface ActorDef<E = unknown> {
   readonly kinds: KindSchemas
   /** Topics subscribed at start. */
   readonly topics?: readonly string[]
+  /**
+   * The parameters it was built from, which every node of the network can read in the
+   * directory, as every node of a chain knows its genesis (see DirectoryService.paramsOf).
+   */
+  readonly params?: unknown
   readonly start: Effect.Effect<Behavior, E, ActorServices>
 }

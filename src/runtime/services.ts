@@ -139,11 +139,15 @@ export type ActorServices = Clock | Timers | Transport | BulkChannel | Random | 
 export interface DirectoryEntry {
   readonly id: ActorId
   readonly role: string
+  /** Its definition's `params`. */
+  readonly params?: unknown
 }
 
 /** Who is in the network (from the scenario or the network file), in a stable order. */
 export interface DirectoryService {
   all(): readonly DirectoryEntry[]
   ofRole(role: string): readonly ActorId[]
+  /** The parameters `actor` was built from, if its definition gives them. */
+  paramsOf(actor: ActorId): unknown
 }
 export class Directory extends Context.Tag('strata/Directory')<Directory, DirectoryService>() {}

@@ -39,7 +39,7 @@ export const parseScenario = (
     const unresolved = unresolvedNames(document, roles, nodes)
     if (unresolved.length > 0) return yield* Either.left(firstInDocument(source, unresolved))
     const paramsByRole = new Map(roles.map(({ role, params }) => [role, params]))
-    const mismatched = (vocabulary.crossRoleRules ?? []).flatMap((rule) => rule(paramsByRole))
+    const mismatched = (vocabulary.crossRoleRules ?? []).flatMap((rule) => rule(paramsByRole, nodes))
     if (mismatched.length > 0) return yield* Either.left(firstInDocument(source, mismatched))
     return normalize(document, roles, nodes, source, text)
   })

@@ -5,6 +5,7 @@
  */
 import type { Schema } from 'effect'
 import type { Problem } from './errors.ts'
+import type { NodeSpec } from './types.ts'
 
 export interface VocabularyEntry {
   /** Decodes the YAML parameters; its defaults and transformations shape what the runner receives. */
@@ -14,11 +15,12 @@ export interface VocabularyEntry {
 }
 
 /**
- * A rule over the parameters of several roles that no one role's schema can check (two
- * roles that must name the same chain): the roles the scenario has, with their decoded
- * params, in; what is wrong, at paths into the document, out.
+ * A rule that no one role's schema can check: over the parameters of several roles (two
+ * roles that must name the same chain), or over a role's params and the nodes the
+ * scenario has (a param that names a node). The roles the scenario has, with their
+ * decoded params, and its nodes in; what is wrong, at paths into the document, out.
  */
-export type CrossRoleRule = (params: ReadonlyMap<string, unknown>) => readonly Problem[]
+export type CrossRoleRule = (params: ReadonlyMap<string, unknown>, nodes: readonly NodeSpec[]) => readonly Problem[]
 
 export interface ScenarioVocabulary {
   readonly roles: Readonly<Record<string, VocabularyEntry>>

@@ -30,6 +30,13 @@ describe("the validators' staking params are checked when the scenario loads", (
     expect(problem('{ stakes: [ { validator: validator-1, amount: -5 } ] }')).toMatch(/roles\.validator\.params\.staking: stakes\[0\]: staking\.delegate: .*amount: expected an amount > 0/)
   })
 
+  it('a genesis stake may name its validator by node name, and one that is no validator node is an error at its line', () => {
+    expect(Either.isRight(withStaking('{ stakes: [ { validator: validator-1, amount: 5 } ], lstShares: [ { operator: validator-3, strategy: stETH, shares: 5 } ] }'))).toBe(true)
+    expect(problem('{ lstShares: [ { operator: validator-4, strategy: stETH, shares: 5 } ] }')).toBe(
+      `staking.yaml:6:41: roles.validator.params.staking.lstShares[0].operator: "validator-4" is no validator node of this scenario — name one of validator-0…validator-3, or give a validator's public key`,
+    )
+  })
+
   it('params that are right reach the validators as written', () => {
     const parsed = withStaking('{ params: { slashFractionDoubleSign: 0.1, unbondingTime: 30s } }')
     expect((Either.getOrThrow(parsed).nodes[0]!.params as Record<string, unknown>)['staking']).toEqual({ params: { slashFractionDoubleSign: 0.1, unbondingTime: '30s' } })

@@ -17,7 +17,6 @@ import {
   type AggregatorScriptStep,
   type MirroredSlash,
   type SlashNotice,
-  type StakeView,
 } from '../../protocols/staking/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
 import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
@@ -25,6 +24,8 @@ import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import type { StoreService } from '../../runtime/services.ts'
 import { PositiveDuration } from '../../shared/paramSchemas.ts'
 import { actorToolkit } from '../common/toolkit.ts'
+import { genesisStakeView } from '../validator/genesis.ts'
+import { VALIDATOR_ROLE } from '../validator/params.ts'
 
 export const STAKE_AGGREGATOR_ROLE = 'stake-aggregator'
 
@@ -75,13 +76,10 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       return key === undefined ? name : publicKeyHex(key)
     }
     const steps: AggregatorScriptStep[] = params.script.map((step) => ('operator' in step ? { ...step, operator: pubKeyOf(step.operator) } : step))
-    // Every validator node is a registered operator from genesis: the script moves stake
-    // around them.
-    const validatorNodes = tk.directory.ofRole('validator')
-    const genesisView: StakeView = {
-      operators: new Map(validatorNodes.map((name) => [pubKeyOf(name), { native: new Map(), lst: new Map() }])),
-      prices: new Map(),
-    }
+    // Every validator node is a registered operator from genesis, with its genesis stake:
+    // the script moves stake around them, and can take back what genesis gave.
+    const validatorNodes = tk.directory.ofRole(VALIDATOR_ROLE)
+    const genesisView = genesisStakeView(tk.directory, tk.keys)
     const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0, sent: [], slashes: [] }
     let sent = progress.sent
     let slashes = progress.slashes
@@ -121,7 +119,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       }
       return txs
     }
-    const send = (tx: Tx) => tk.transport.sendAny('validator', 'chain.tx', tx)
+    const send = (tx: Tx) => tk.transport.sendAny(VALIDATOR_ROLE, 'chain.tx', tx)
     /** Saved before anything goes out: from here on, a crash leaves it to be sent again. */
     const sendFirst = (entry: SentEntry) => {
       sent = [...sent, entry]

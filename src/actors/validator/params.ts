@@ -5,6 +5,8 @@ import { StakingGenesisInput } from '../../protocols/staking/index.ts'
 import { DEFAULT_TIMEOUTS } from '../../protocols/tendermint/index.ts'
 import { Duration, NonNegativeInt, PositiveInt } from '../../shared/paramSchemas.ts'
 
+export const VALIDATOR_ROLE = 'validator'
+
 const withDefault = <S extends Schema.Schema.Any>(schema: S, value: Schema.Schema.Type<S>) => Schema.optionalWith(schema, { default: () => value })
 
 /** CometBFT's consensus timeouts, each overridable in a scenario ("timeout_commit may be 0"). */

@@ -1,5 +1,5 @@
 import { Effect } from 'effect'
-import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Application, type ComposedState, type Genesis } from '../../protocols/chain/index.ts'
+import { chainKinds, composeApps, EVIDENCE_TOPIC, MEMPOOL_TOPIC, type Application, type ComposedState } from '../../protocols/chain/index.ts'
 import { kvApp } from '../../protocols/kvstore/index.ts'
 import { createStakingApp, stakingKinds } from '../../protocols/staking/index.ts'
 import { membershipKinds } from '../../protocols/membership/index.ts'
@@ -9,35 +9,20 @@ import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import { actorToolkit } from '../common/toolkit.ts'
 import { STAKE_AGGREGATOR_ROLE } from '../stakeAggregator/stakeAggregatorActor.ts'
 import { ChainState } from './chainState.ts'
+import { genesisOf } from './genesis.ts'
 import { ValidatorIdentities } from './identities.ts'
 import { sharedApplication } from './sharedApplication.ts'
-import type { ValidatorParams } from './params.ts'
+import { VALIDATOR_ROLE, type ValidatorParams } from './params.ts'
 import { verifyTxSignature } from './txVerifier.ts'
 import { CHAIN_STATUS_TOPIC, ValidatorNode } from './validatorNode.ts'
-
-export const VALIDATOR_ROLE = 'validator'
 
 /** The chain runs two applications: key-value for load, staking for the validator set. */
 const application = sharedApplication(composeApps([kvApp, createStakingApp(verifyTxSignature)]))
 
-/**
- * Genesis, the same on every validator: every node of the validator role with its
- * scenario power, the chain id and the applications' params, with the network's stake
- * aggregators as the only keys that may change stake. A node of power 0 is an operator
- * without stake: outside the consensus set until stake delegated to it brings it in.
- */
-const genesisOf = (params: ValidatorParams, identities: ValidatorIdentities, stakeAuthorities: readonly string[]): Genesis => ({
-  chainId: params.chainId,
-  time: params.genesisTime,
-  validators: identities
-    .all()
-    .map((v) => ({ pubKey: v.pubKey, name: v.name, power: BigInt(params.powers[v.name] ?? params.power) })),
-  app: { staking: { ...params.staking, params: { ...(params.staking['params'] as object | undefined), authorities: stakeAuthorities } } },
-})
-
 /** A validator of the chain; `app` is what the chain runs (the key-value and staking applications unless a test brings its own). */
 export const validatorActor = (params: ValidatorParams, app: Application<ComposedState> = application): ActorDef => ({
   role: VALIDATOR_ROLE,
+  params,
   kinds: { ...tendermintKinds, ...chainKinds, ...membershipKinds, ...stakingKinds },
   topics: [CONSENSUS_TOPIC, MEMPOOL_TOPIC, EVIDENCE_TOPIC, CHAIN_STATUS_TOPIC],
   start: Effect.gen(function* () {

@@ -2,6 +2,7 @@ import { Effect, Either, ParseResult, Schema } from 'effect'
 import type { Genesis } from '../chain/application.ts'
 import { decodeStakingTx, StakingTxCode } from './decodeTx.ts'
 import { deliverTx } from './deliverTx.ts'
+import { PubKeyHex } from './fieldSchemas.ts'
 import { defaultStakingParams, StakingParamsSchema } from './params.ts'
 import { schemaProblems } from './schemaProblems.ts'
 import { newValidatorRecord, type StakingState, type ValidatorRecord } from './state.ts'
@@ -11,7 +12,8 @@ import { newValidatorRecord, type StakingState, type ValidatorRecord } from './s
  * `stakes` entries are delegations ({validator, delegator?, amount}; no delegator =
  * self-stake) and `lstShares` entries are relayer syncs ({operator, strategy, shares,
  * delegators?}); both go through the same checks as the `staking.delegate` and
- * `staking.sync-lst` transactions.
+ * `staking.sync-lst` transactions. A scenario may name their validator by node name
+ * (see `withValidatorKeys`).
  */
 export const StakingGenesisSchema = Schema.Struct({
   params: Schema.optionalWith(StakingParamsSchema, { exact: true, default: () => defaultStakingParams }),
@@ -29,17 +31,64 @@ const genesisTxs = (stakes: StakingGenesis['stakes'], lstShares: StakingGenesis[
 
 const RawGenesis = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
+/** Where genesis stakes name the validator they go to. */
+const VALIDATOR_FIELDS = [
+  ['stakes', 'validator'],
+  ['lstShares', 'operator'],
+] as const
+
+const isPubKey = Schema.is(PubKeyHex)
+
+/** A validator a genesis stake names by node name rather than by key, and where: [list, index, field]. */
+export interface NamedValidator {
+  readonly at: readonly [string, number, string]
+  readonly name: string
+}
+
+/**
+ * The validators `staking`'s genesis stakes name by node name. A scenario cannot know the
+ * keys of simulated nodes (they come from the seed), so it names validators by node
+ * name, which only the running network can resolve (`withValidatorKeys`). What is not a
+ * string is left for the schema to refuse.
+ */
+export const namedValidators = (staking: Readonly<Record<string, unknown>>): NamedValidator[] =>
+  VALIDATOR_FIELDS.flatMap(([list, field]) => {
+    const entries = staking[list]
+    if (!Array.isArray(entries)) return []
+    return entries.flatMap((entry: unknown, i): NamedValidator[] => {
+      const named = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[field] : undefined
+      return typeof named !== 'string' || isPubKey(named) ? [] : [{ at: [list, i, field], name: named }]
+    })
+  })
+
+/** `staking` with each validator named by node name given by its key, `keyOf(name)`; throws on a name `keyOf` does not know. */
+export const withValidatorKeys = (staking: Readonly<Record<string, unknown>>, keyOf: (name: string) => string | undefined): Record<string, unknown> => {
+  const resolved: Record<string, unknown> = { ...staking }
+  for (const { at, name } of namedValidators(staking)) {
+    const [list, i, field] = at
+    const key = keyOf(name)
+    if (key === undefined) throw new Error(`genesis.app.staking ${list}[${i}].${field}: "${name}" is neither a validator node nor a public key`)
+    const entries = [...(resolved[list] as unknown[])]
+    entries[i] = { ...(entries[i] as object), [field]: key }
+    resolved[list] = entries
+  }
+  return resolved
+}
+
+/** What a node name stands for when the scenario loads, before any key exists: any well-formed key. */
+const PLACEHOLDER_KEY = '00'.repeat(32)
+
 /**
  * `genesis.app.staking` as a scenario writes it (the validator role's `staking` param):
  * checked when the scenario loads — params, and each stake and LST share against its
  * transaction's schema — and kept as written, for genesis to decode. A mistake is then
  * an error that names the field, not validators that fail at every start. What only the
- * chain can tell (a stake for a key that is no validator) is left to genesis.
+ * chain can tell (a stake for a key or a node name that is no validator) is left to genesis.
  */
 export const StakingGenesisInput = Schema.transformOrFail(RawGenesis, RawGenesis, {
   strict: true,
   decode: (raw, options, ast) =>
-    ParseResult.decodeUnknown(StakingGenesisSchema)(raw, options).pipe(
+    ParseResult.decodeUnknown(StakingGenesisSchema)(withValidatorKeys(raw, () => PLACEHOLDER_KEY), options).pipe(
       Effect.flatMap(({ stakes, lstShares }) => {
         for (const [where, tx] of genesisTxs(stakes, lstShares)) {
           const decoded = decodeStakingTx(tx)

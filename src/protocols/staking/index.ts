@@ -5,7 +5,7 @@
 export { createStakingApp } from './application.ts'
 export { defaultStakingParams, StakingParamsSchema } from './params.ts'
 export type { StakingParams } from './params.ts'
-export { StakingGenesisInput, StakingGenesisSchema, initStakingState } from './genesis.ts'
+export { StakingGenesisInput, StakingGenesisSchema, initStakingState, namedValidators, withValidatorKeys } from './genesis.ts'
 export {
   CreateValidatorTx,
   DelegateTx,

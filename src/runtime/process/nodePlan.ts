@@ -33,7 +33,7 @@ export class NetworkPlan {
         if (this.nodeOfActor.has(actor.id)) throw new Error(`actor ${actor.id} is placed on two nodes`)
         this.nodeOfActor.set(actor.id, node)
         this.registry.register(actor.def.kinds)
-        entries.push({ id: actor.id, role: actor.def.role })
+        entries.push({ id: actor.id, role: actor.def.role, params: actor.def.params })
         let hosts = this.nodesByRole.get(actor.def.role)
         if (hosts === undefined) this.nodesByRole.set(actor.def.role, (hosts = []))
         if (!hosts.includes(node)) hosts.push(node)

@@ -137,7 +137,7 @@ export class Simulation implements SimKernel {
     this.observers = config.observers ?? []
     this.logRank = LOG_RANK[config.logLevel ?? 'warn']
     this.mailbox = config.network.mailbox
-    const entries: DirectoryEntry[] = config.nodes.flatMap((n) => n.actors.map((a) => ({ id: a.id, role: a.def.role })))
+    const entries: DirectoryEntry[] = config.nodes.flatMap((n) => n.actors.map((a) => ({ id: a.id, role: a.def.role, params: a.def.params })))
     this.directory = directoryOf(entries)
     this.nodes = config.nodes.map((spec) => new SimNode(spec, this))
     for (const node of this.nodes) {

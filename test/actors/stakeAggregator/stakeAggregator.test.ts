@@ -80,10 +80,8 @@ describe('the stake aggregator', () => {
 const aggregatorWith = (params: Record<string, unknown> = {}) =>
   stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script: [{ at: '1s', operator: 'validator-1', nativeDelta: 20_000_000 }], resendEvery: '1s', ...params }))
 
-/** Four validators, and the aggregator of `aggregatorWith` wrapped by `wrap`. */
-const runWith = (wrap: (def: ActorDef) => ActorDef, duration = 5_000_000) => {
-  const aggregator = aggregatorWith()
-  const validator = validatorActor(validatorParams())
+/** Four validators of `validator` params, and `aggregator` wrapped by `wrap`. */
+const runWith = (wrap: (def: ActorDef) => ActorDef, { aggregator = aggregatorWith(), validator = validatorActor(validatorParams()), duration = 5_000_000 } = {}) => {
   const reported: { actor: string; event: string; data: unknown }[] = []
   const { sim } = simulate({
     nodes: [...validatorNames(4).map((name) => nodeOf(name, validator)), nodeOf('stake-aggregator-0', wrap(aggregator))],
@@ -145,6 +143,44 @@ describe('the stake aggregator, when a step goes wrong', () => {
     // Sent at 1 s, again at 2, 3, 4 s until it expires at 4.5 s; for good with a longer expiry.
     expect(resent('3.5s')).toBe(3)
     expect(resent('1m')).toBe(9)
+  })
+})
+
+describe('the stake aggregator starts from the stake genesis gave', () => {
+  const unwrapped = (def: ActorDef) => def
+
+  // Before, its view of the stake sources started empty: an unstake found nothing to take
+  // and sent nothing, and the power stayed where genesis put it.
+  it("takes back part of a genesis validator's self-stake: its power falls", () => {
+    const run = runWith(unwrapped, { aggregator: aggregatorWith({ script: [{ at: '1s', operator: 'validator-0', nativeDelta: -4_000_000 }] }) })
+    expect(run.powerChanges).toEqual([{ name: 'validator-0', power: 6 }])
+  })
+
+  it('moves genesis delegations and LST shares, which name their validators by node name', () => {
+    const validator = validatorActor(
+      validatorParams({
+        staking: {
+          params: { initialPrices: { stETH: '1' } },
+          stakes: [{ validator: 'validator-1', delegator: 'bob', amount: '5000000' }],
+          lstShares: [{ operator: 'validator-2', strategy: 'stETH', shares: '10000000' }],
+        },
+      }),
+    )
+    const aggregator = aggregatorWith({
+      script: [
+        { at: '1s', operator: 'validator-2', strategy: 'stETH', sharesDelta: 5_000_000 },
+        { at: '2s', operator: 'validator-1', delegator: 'bob', nativeDelta: -5_000_000 },
+      ],
+    })
+    const run = runWith(unwrapped, { aggregator, validator })
+    expect(run.powerChanges).toEqual([
+      // Genesis: 10 units of self-stake each, bob's 5 on validator-1, 10 stETH at 1 on validator-2.
+      { name: 'validator-2', power: 20 },
+      { name: 'validator-1', power: 15 },
+      // The aggregator's totals and unstakes count from there: 15 stETH, not 5; bob's 5 taken back.
+      { name: 'validator-2', power: 25 },
+      { name: 'validator-1', power: 10 },
+    ])
   })
 })
 

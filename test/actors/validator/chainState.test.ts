@@ -2,6 +2,7 @@ import { expect, test } from 'vitest'
 import { ChainState, RECENT_HEIGHTS } from '../../../src/actors/validator/chainState.ts'
 import { ValidatorIdentities } from '../../../src/actors/validator/identities.ts'
 import type { Application, Block, Commit, ComposedState } from '../../../src/protocols/chain/index.ts'
+import { directoryOf } from '../../../src/runtime/directory.ts'
 
 /**
  * A validator runs for days at tens of heights a second: ChainState must keep memory
@@ -14,7 +15,7 @@ const publicKey = (i: number): Uint8Array => new Uint8Array(32).fill(i + 1)
 const pubKeyHex = (i: number): string => Buffer.from(publicKey(i)).toString('hex')
 
 const identities = new ValidatorIdentities(
-  { all: () => [], ofRole: () => NAMES },
+  directoryOf(NAMES.map((id) => ({ id, role: 'validator' }))),
   { publicKey: publicKey(0), sign: () => new Uint8Array(64), publicKeyOf: (name) => publicKey(NAMES.indexOf(name)) },
   'validator',
 )

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { addressOf, ValidatorIdentities } from '../../../src/actors/validator/identities.ts'
 import { newValidatorSet } from '../../../src/protocols/tendermint/heightValidators.ts'
 import { signingKeyFromSeed } from '../../../src/runtime/crypto/ed25519.ts'
+import { directoryOf } from '../../../src/runtime/directory.ts'
 import type { DirectoryService, KeyService } from '../../../src/runtime/services.ts'
 
 const ROLE = 'validator'
@@ -10,7 +11,7 @@ const keyOf = (seed: number) => signingKeyFromSeed(new Uint8Array(32).fill(seed)
 /** A directory and key service for validators named v0..v(n−1), with `keyFor` giving each one's key. */
 const networkOf = (n: number, keyFor: (i: number) => Uint8Array = (i) => keyOf(i + 1)): [DirectoryService, KeyService] => {
   const names = Array.from({ length: n }, (_, i) => `v${i}`)
-  const directory: DirectoryService = { all: () => names.map((id) => ({ id, role: ROLE })), ofRole: (role) => (role === ROLE ? names : []) }
+  const directory = directoryOf(names.map((id) => ({ id, role: ROLE })))
   const keys = { publicKeyOf: (name: string) => (names.includes(name) ? keyFor(Number(name.slice(1))) : undefined) } as unknown as KeyService
   return [directory, keys]
 }

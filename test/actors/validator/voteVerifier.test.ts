@@ -5,7 +5,8 @@ import { voteVerifier } from '../../../src/actors/validator/voteVerifier.ts'
 import type { VoteSignDocument } from '../../../src/protocols/tendermint/index.ts'
 import { encodeCanonical } from '../../../src/runtime/codec/cbor.ts'
 import { signingKeyFromSeed, verifySignature, type SigningKey } from '../../../src/runtime/crypto/ed25519.ts'
-import type { DirectoryService, KeyService } from '../../../src/runtime/services.ts'
+import { directoryOf } from '../../../src/runtime/directory.ts'
+import type { KeyService } from '../../../src/runtime/services.ts'
 import { PROPERTY_SEED } from '../../support/propertySample.ts'
 
 /**
@@ -18,10 +19,7 @@ const ROLE = 'validator'
 
 /** The identities a validator builds from its directory and key service, for validators with these keys. */
 const identitiesOf = (keys: ReadonlyMap<string, SigningKey>): ValidatorIdentities => {
-  const directory: DirectoryService = {
-    all: () => [...keys.keys()].map((id) => ({ id, role: ROLE })),
-    ofRole: (role) => (role === ROLE ? [...keys.keys()] : []),
-  }
+  const directory = directoryOf([...keys.keys()].map((id) => ({ id, role: ROLE })))
   const own = [...keys.values()][0]!
   const keyService: KeyService = { publicKey: own.publicKey, sign: own.sign, publicKeyOf: (name) => keys.get(name)?.publicKey }
   return new ValidatorIdentities(directory, keyService, ROLE)
