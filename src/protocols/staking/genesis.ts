@@ -13,7 +13,7 @@ import { newValidatorRecord, type StakingState, type ValidatorRecord } from './s
  * self-stake) and `lstShares` entries are relayer syncs ({operator, strategy, shares,
  * delegators?}); both go through the same checks as the `staking.delegate` and
  * `staking.sync-lst` transactions. A scenario may name their validator by node name
- * (see `withValidatorKeys`).
+ * (see `namedValidators`).
  */
 export const StakingGenesisSchema = Schema.Struct({
   params: Schema.optionalWith(StakingParamsSchema, { exact: true, default: () => defaultStakingParams }),
@@ -82,8 +82,9 @@ const PLACEHOLDER_KEY = '00'.repeat(32)
  * `genesis.app.staking` as a scenario writes it (the validator role's `staking` param):
  * checked when the scenario loads — params, and each stake and LST share against its
  * transaction's schema — and kept as written, for genesis to decode. A mistake is then
- * an error that names the field, not validators that fail at every start. What only the
- * chain can tell (a stake for a key or a node name that is no validator) is left to genesis.
+ * an error that names the field, not validators that fail at every start. Node names
+ * are checked against the scenario's nodes apart (src/catalog/crossRoleRules.ts); what
+ * only the chain can tell (a stake for a key that is no validator) is left to genesis.
  */
 export const StakingGenesisInput = Schema.transformOrFail(RawGenesis, RawGenesis, {
   strict: true,
