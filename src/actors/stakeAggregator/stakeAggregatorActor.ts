@@ -4,15 +4,16 @@ import {
   AggregatorScriptSchema,
   applyScript,
   diffToTxs,
+  noticeBelieved,
   restatedTotals,
   restatementPlace,
   slashNoticeKey,
-  slashNoticeQuorum,
   STAKING_EVENTS_TOPIC,
   stakingKinds,
   stepPlace,
   toSendAgain,
   totalKey,
+  viewPowers,
   viewsBeforeSteps,
   type AggregatorScriptStep,
   type MirroredSlash,
@@ -24,7 +25,7 @@ import { publicKeyHex } from '../../runtime/crypto/ed25519.ts'
 import type { StoreService } from '../../runtime/services.ts'
 import { PositiveDuration } from '../../shared/paramSchemas.ts'
 import { actorToolkit } from '../common/toolkit.ts'
-import { genesisStakeView } from '../validator/genesis.ts'
+import { genesisStake } from '../validator/genesis.ts'
 import { VALIDATOR_ROLE } from '../validator/params.ts'
 
 export const STAKE_AGGREGATOR_ROLE = 'stake-aggregator'
@@ -79,7 +80,7 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     // Every validator node is a registered operator from genesis, with its genesis stake:
     // the script moves stake around them, and can take back what genesis gave.
     const validatorNodes = tk.directory.ofRole(VALIDATOR_ROLE)
-    const genesisView = genesisStakeView(tk.directory, tk.keys)
+    const { view: genesisView, params: stakingParams } = genesisStake(tk.directory, tk.keys)
     const progress = readProgress(tk.store) ?? { startedAt: tk.clock.now(), steps: 0, sent: [], slashes: [] }
     let sent = progress.sent
     let slashes = progress.slashes
@@ -151,17 +152,17 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
     // Restarted: what was sent may not have gone out (a step cut short by a crash) or arrived.
     if (sent.length > 0) sendAgain()
     scheduleNext()
-    /** Who sent each slash notice not yet believed (see slashNotice.ts). */
+    /** Who sent each slash notice not yet believed (see slashNotice.ts), by public key. */
     const noticeSenders = new Map<string, Set<string>>()
-    const quorum = slashNoticeQuorum(validatorNodes.length)
     const heard = (notice: SlashNotice, from: string) => {
       const key = slashNoticeKey(notice)
       if (slashes.some((slash) => slash.key === key) || !validatorNodes.includes(from)) return
       const senders = noticeSenders.get(key) ?? new Set()
-      noticeSenders.set(key, senders.add(from))
+      noticeSenders.set(key, senders.add(pubKeyOf(from)))
       // A lying validator's notices are never believed: they must not pile up either.
       if (noticeSenders.size > MAX_UNBELIEVED_NOTICES) noticeSenders.delete(noticeSenders.keys().next().value!)
-      if (senders.size < quorum) return
+      // Powers as the stake stands now, after the steps sent and the slashes mirrored.
+      if (!noticeBelieved(senders, viewPowers(views[figures.steps]!, stakingParams))) return
       noticeSenders.delete(key)
       // Mirrored before the next step: the steps already sent stay the transactions they were.
       slashes = [...slashes, { key, beforeStep: figures.steps, pubKey: notice.pubKey, fractionPpm: notice.fractionPpm }]

@@ -1,5 +1,5 @@
 import type { Genesis } from '../../protocols/chain/index.ts'
-import { initStakingState, stakeViewOf, withValidatorKeys, type StakeView } from '../../protocols/staking/index.ts'
+import { defaultStakingParams, initStakingState, stakeViewOf, withValidatorKeys, type StakeView, type StakingParams } from '../../protocols/staking/index.ts'
 import type { DirectoryService, KeyService } from '../../runtime/services.ts'
 import { ValidatorIdentities } from './identities.ts'
 import { VALIDATOR_ROLE, type ValidatorParams } from './params.ts'
@@ -27,14 +27,16 @@ export const genesisOf = (params: ValidatorParams, identities: ValidatorIdentiti
 
 /**
  * The stake sources as the chain's genesis has them — every validator's self-stake of
- * its genesis power, the genesis delegations and LST shares — read from the validators'
- * params, which every node of the network knows (as every node of a chain knows its
- * genesis file). Empty in a network without validators.
+ * its genesis power, the genesis delegations and LST shares — and the staking params
+ * that value them, read from the validators' params, which every node of the network
+ * knows (as every node of a chain knows its genesis file). Without validators: no stake,
+ * the default params.
  */
-export const genesisStakeView = (directory: DirectoryService, keys: KeyService): StakeView => {
+export const genesisStake = (directory: DirectoryService, keys: KeyService): { readonly view: StakeView; readonly params: StakingParams } => {
   const first = directory.ofRole(VALIDATOR_ROLE)[0]
-  if (first === undefined) return { operators: new Map(), prices: new Map() }
+  if (first === undefined) return { view: { operators: new Map(), prices: new Map() }, params: defaultStakingParams }
   const params = directory.paramsOf(first) as ValidatorParams | undefined
   if (params === undefined) throw new Error(`${first} does not say its params: the chain's genesis stake is unknown`)
-  return stakeViewOf(initStakingState(genesisOf(params, ValidatorIdentities.of(directory, keys, VALIDATOR_ROLE), [])))
+  const state = initStakingState(genesisOf(params, ValidatorIdentities.of(directory, keys, VALIDATOR_ROLE), []))
+  return { view: stakeViewOf(state), params: state.params }
 }

@@ -1,8 +1,10 @@
 import type { Tx } from '../chain/application.ts'
 import { slashAmounts, slashPositions } from './slashStake.ts'
-import { sortedEntries, sortedKeys } from './sortedMaps.ts'
+import type { StakingParams } from './params.ts'
+import { sortedEntries, sortedKeys, sumAmounts } from './sortedMaps.ts'
 import type { LstPosition, StakingState } from './state.ts'
 import type { StakingTxInput } from './txSchemas.ts'
+import { lstUnits, votingPower } from './units.ts'
 
 /**
  * The `stake-aggregator` role's pure logic. It watches both stake sources off chain —
@@ -37,6 +39,19 @@ export const stakeViewOf = (state: StakingState): StakeView => ({
   ),
   prices: state.prices,
 })
+
+/**
+ * Each operator's voting power as the view has it: its native stake and its LST shares at
+ * the view's prices, in whole `powerReduction`s, as the staking application reckons it
+ * (see units.ts), before jailing and the active set's cap.
+ */
+export const viewPowers = (view: StakeView, params: Pick<StakingParams, 'haircuts' | 'powerReduction'>): Map<string, bigint> =>
+  new Map(
+    sortedEntries(view.operators).map(([operator, { native, lst }]) => [
+      operator,
+      votingPower(sumAmounts(native) + lstUnits(lst, view.prices, params.haircuts), params.powerReduction),
+    ]),
+  )
 
 const sameAmounts = (a: ReadonlyMap<string, bigint> | undefined, b: ReadonlyMap<string, bigint> | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.size === b.size && sortedEntries(a).every(([key, amount]) => b.get(key) === amount))

@@ -6,8 +6,9 @@ import { PubKeyHex } from './fieldSchemas.ts'
  * staking contract and EigenLayer carry out the slash off chain, so the aggregator's view
  * of the stake sources must lose what the chain took (see `applySlash`), or its next
  * total would put the slashed stake back. Every validator sends the same notice; an
- * aggregator believes one once more than a third of the validator nodes sent it, so a
- * lying validator alone cannot take stake from anyone.
+ * aggregator believes one once validators of more than a third of the voting power sent
+ * it (`noticeBelieved`), so lying validators below a third — what BFT assumes of the
+ * byzantine — cannot take stake from anyone, however many nodes they are.
  */
 
 export const STAKING_EVENTS_TOPIC = 'staking-events'
@@ -30,5 +31,15 @@ export const stakingKinds = { 'staking.slashed': SlashNoticeSchema } as const
 /** Two notices of one slash are the same notice, whoever sent them. */
 export const slashNoticeKey = (notice: SlashNotice): string => `${notice.height}/${notice.pubKey}/${notice.reason}/${notice.fractionPpm}`
 
-/** How many validator nodes out of `validators` must send a notice before it is believed: more than a third. */
-export const slashNoticeQuorum = (validators: number): number => Math.floor(validators / 3) + 1
+/**
+ * Whether the validators `senders` (public keys) hold more than a third of `powers`, the
+ * voting power of each validator as the aggregator's view of the stake has it: what the
+ * chain holds once its changes land, jailing and the set's size cap aside.
+ */
+export const noticeBelieved = (senders: Iterable<string>, powers: ReadonlyMap<string, bigint>): boolean => {
+  let total = 0n
+  for (const power of powers.values()) total += power
+  let sent = 0n
+  for (const sender of new Set(senders)) sent += powers.get(sender) ?? 0n
+  return 3n * sent > total
+}

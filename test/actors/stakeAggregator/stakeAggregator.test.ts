@@ -242,20 +242,31 @@ describe('the stake aggregator and slashes', () => {
     expect(sentUnstakes).toEqual(['9900000'])
   })
 
+  /** `def` that, at its start, tells the aggregators validator-2 was slashed by half for double-signing: a lie. */
+  const liar = (def: ActorDef): ActorDef => ({
+    ...def,
+    start: Effect.gen(function* () {
+      const handlers = yield* def.start
+      const transport = yield* Transport
+      const keys = yield* Keys
+      const victim = Buffer.from(keys.publicKeyOf('validator-2')!).toString('hex')
+      transport.publish(STAKING_EVENTS_TOPIC, 'staking.slashed', { height: 1, pubKey: victim, reason: 'double-sign', fractionPpm: '500000' })
+      return handlers
+    }),
+  })
+
   it('does not believe a slash only one validator tells it of', () => {
-    const liar = (def: ActorDef): ActorDef => ({
-      ...def,
-      start: Effect.gen(function* () {
-        const handlers = yield* def.start
-        const transport = yield* Transport
-        const keys = yield* Keys
-        const victim = Buffer.from(keys.publicKeyOf('validator-2')!).toString('hex')
-        transport.publish(STAKING_EVENTS_TOPIC, 'staking.slashed', { height: 1, pubKey: victim, reason: 'double-sign', fractionPpm: '500000' })
-        return handlers
-      }),
-    })
     const { figures } = run(liar)
     // The real downtime slash only.
     expect(figures['slashesMirrored']).toBe(1)
+  })
+
+  it('does not believe a slash that validators of a third of the power or less tell it of, however many nodes they are', () => {
+    // Two nodes of five (more than a third of the nodes) with 2 of 32 units of power lie.
+    const validator = validatorActor(validatorParams({ powers: { 'validator-0': 1, 'validator-1': 1 } }))
+    const aggregator = stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({}))
+    const nodes = [...validatorNames(5).map((name, i) => nodeOf(name, i < 2 ? liar(validator) : validator)), nodeOf('stake-aggregator-0', aggregator)]
+    const { sim } = simulate({ nodes, duration: 3_000_000 })
+    expect(sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!.hosts[0]!.figures()['slashesMirrored']).toBe(0)
   })
 })

@@ -6,8 +6,10 @@ import {
   applyScript,
   applySlash,
   diffToTxs,
+  powersOf,
   PRICE_ONE,
   stakeViewOf,
+  viewPowers,
   type AggregatorScriptStep,
   type StakeView,
 } from '../../../src/protocols/staking/index.ts'
@@ -81,7 +83,7 @@ describe('stake aggregator: diffToTxs', () => {
   }
 
   propertyTest.prop([fc.array(fc.array(step, { maxLength: 6 }), { minLength: 1, maxLength: 6 })])(
-    'the chain, fed each diff, always matches the view; every transaction applies; one transaction per change',
+    'the chain, fed each diff, always matches the view and its powers; every transaction applies; one transaction per change',
     (rounds) => {
       const { chain, view: initial } = genesisView()
       let view = initial
@@ -97,6 +99,8 @@ describe('stake aggregator: diffToTxs', () => {
         const { txResults } = chain.block(txs)
         expect(txResults.filter((r) => r.code !== 0)).toEqual([])
         expect(holdings(stakeViewOf(chain.state))).toEqual(holdings(next))
+        // What a slash notice's senders weigh (slashNotice.ts): the powers the chain reckons.
+        expect(viewPowers(next, chain.state.params)).toEqual(powersOf(chain.state))
         view = next
       }
     },
