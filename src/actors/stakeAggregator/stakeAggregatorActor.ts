@@ -18,6 +18,7 @@ import {
   type AggregatorScriptStep,
   type MirroredSlash,
   type SlashNotice,
+  type SlashNotices,
 } from '../../protocols/staking/index.ts'
 import type { ActorDef } from '../../runtime/actor.ts'
 import { decodeStored, encodeStored } from '../../runtime/codec/storedValue.ts'
@@ -49,11 +50,18 @@ export const StakeAggregatorParamsSchema = Schema.Struct({
    * does not learn what the chain included, and a change lost on the way must still land.
    */
   resendEvery: Schema.optionalWith(PositiveDuration, { default: () => 5_000_000 }),
+  /**
+   * How often it asks every validator for the slash notices it keeps (and once at its
+   * start): a notice published while the aggregator was down or cut off is heard late,
+   * not never.
+   */
+  noticeCatchUpEvery: Schema.optionalWith(PositiveDuration, { default: () => 30_000_000 }),
 })
 export type StakeAggregatorParams = typeof StakeAggregatorParamsSchema.Type
 
 const STEP_TIMER = 'aggregator.step'
 const RESEND_TIMER = 'aggregator.resend'
+const NOTICES_TIMER = 'aggregator.notices'
 /** Slash notices kept while too few validators have sent them; the oldest go first. */
 const MAX_UNBELIEVED_NOTICES = 1_024
 
@@ -170,12 +178,22 @@ export const stakeAggregatorActor = (params: StakeAggregatorParams): ActorDef =>
       views = viewsBeforeSteps(genesisView, steps, mirroredSlashes)
       sendFirst({ index: figures.steps, slash: slashes.length - 1, expiresAt: tk.clock.now() + params.txTimeout })
     }
+    const askForNotices = () => {
+      for (const validator of validatorNodes) {
+        tk.transport.request(validator, 'staking.get-slash-notices', {}, params.noticeCatchUpEvery, (outcome) => {
+          if (outcome.ok) for (const notice of (outcome.reply.body as SlashNotices).notices) heard(notice, validator)
+        })
+      }
+      tk.timers.set(NOTICES_TIMER, params.noticeCatchUpEvery)
+    }
+    askForNotices()
     return {
       onMessage: (envelope) => {
         if (envelope.kind === 'staking.slashed') heard(envelope.body as SlashNotice, envelope.from)
       },
       onTimer: (name) => {
         if (name === RESEND_TIMER) return sendAgain()
+        if (name === NOTICES_TIMER) return askForNotices()
         const step = { index: figures.steps, expiresAt: tk.clock.now() + params.txTimeout }
         figures.steps++
         sendFirst(step)

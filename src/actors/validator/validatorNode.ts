@@ -29,7 +29,6 @@ import {
 import type { ProtocolEffect } from '../../protocols/effects.ts'
 import { KV_SET } from '../../protocols/kvstore/index.ts'
 import type { MemberStatus } from '../../protocols/membership/index.ts'
-import { STAKING_EVENTS_TOPIC, type SlashNotice } from '../../protocols/staking/index.ts'
 import {
   CONSENSUS_TOPIC,
   proposalSignDocument,
@@ -61,6 +60,7 @@ import type { ValidatorParams } from './params.ts'
 import { PeerLiveness } from './peerLiveness.ts'
 import { restoredLock } from './restoredLock.ts'
 import { Signer } from './signer.ts'
+import { SlashNoticeKeeper } from './slashNoticeKeeper.ts'
 import { timerOwner, VALIDATOR_TIMER } from './timers.ts'
 import { VoteExtensions } from './voteExtensions.ts'
 import { voteVerifier } from './voteVerifier.ts'
@@ -98,6 +98,7 @@ export class ValidatorNode {
   private readonly catchUp: CatchUp
   private readonly liveness: PeerLiveness
   private readonly mempool = new Mempool()
+  private readonly slashNotices: SlashNoticeKeeper
   private evidence: EvidencePool = emptyEvidencePool()
   private readonly byzantine: ByzantineBehaviourOf | undefined
   private readonly peers: readonly string[]
@@ -136,6 +137,7 @@ export class ValidatorNode {
       const half = Math.ceil(honest.length / 2)
       this.byzantine = new ByzantineBehaviourOf(behaviour, params.chainId, this.signer, [honest.slice(0, half), honest.slice(half)], accomplices)
     }
+    this.slashNotices = new SlashNoticeKeeper(tk)
     this.replayStoredBlocks()
     this.catchUp = new CatchUp(tk, chain, this.blocks, {
       chainId: params.chainId,
@@ -188,6 +190,8 @@ export class ValidatorNode {
         return this.catchUp.peerAt(envelope.from, (envelope.body as { height: number }).height)
       case 'chain.get-blocks':
         return this.catchUp.serve(envelope)
+      case 'staking.get-slash-notices':
+        return this.slashNotices.serve(envelope)
     }
     if (isMembershipKind(envelope.kind)) this.liveness.deliver(envelope)
   }
@@ -469,11 +473,10 @@ export class ValidatorNode {
     })
     for (const event of result.events) {
       if (event.event !== 'staking.slashed') continue
-      const data = event.data as { pubKey: string; reason: string; amount: bigint; fraction: bigint }
+      const data = event.data as { pubKey: string; reason: string; amount: bigint }
       this.tk.reports.report(SLASHED, { validator: this.identities.withPubKey(data.pubKey)?.name ?? data.pubKey, reason: data.reason, height, amount: String(data.amount) })
-      const notice: SlashNotice = { height, pubKey: data.pubKey, reason: data.reason, fractionPpm: String(data.fraction) }
-      this.tk.transport.publish(STAKING_EVENTS_TOPIC, 'staking.slashed', notice)
     }
+    this.slashNotices.committed(height, result.events)
     this.own = { votes: new Map() }
     this.drive({ type: 'tendermint.new-height', now: this.tk.clock.now(), height: height + 1, validators: this.chain.setAt(height + 1)! })
     const early = this.early
@@ -488,6 +491,7 @@ export class ValidatorNode {
       if (stored === undefined || block === undefined) return
       const result = this.chain.apply(block, stored.commit)
       this.account(block, result.events)
+      this.slashNotices.replayed(height, result.events)
       this.mempool.removeCommitted(block.txs, result.txResults)
       this.evidence = markCommitted(this.evidence, block.evidence)
     }

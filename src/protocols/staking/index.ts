@@ -31,5 +31,5 @@ export { restatedTotals, restatementPlace, stepPlace } from './aggregatorHistory
 export { totalKey } from './totalOrder.ts'
 export { AggregatorScriptSchema, AggregatorScriptStepSchema, applyScript, viewsBeforeSteps } from './aggregatorScript.ts'
 export type { AggregatorScriptStep, MirroredSlash } from './aggregatorScript.ts'
-export { noticeBelieved, SlashNoticeSchema, slashNoticeKey, STAKING_EVENTS_TOPIC, stakingKinds } from './slashNotice.ts'
-export type { SlashNotice } from './slashNotice.ts'
+export { KEPT_SLASH_NOTICES, noticeBelieved, SlashNoticeSchema, slashNoticeKey, STAKING_EVENTS_TOPIC, stakingKinds } from './slashNotice.ts'
+export type { SlashNotice, SlashNotices } from './slashNotice.ts'

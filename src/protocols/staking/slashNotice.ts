@@ -8,7 +8,9 @@ import { PubKeyHex } from './fieldSchemas.ts'
  * total would put the slashed stake back. Every validator sends the same notice; an
  * aggregator believes one once validators of more than a third of the voting power sent
  * it (`noticeBelieved`), so lying validators below a third — what BFT assumes of the
- * byzantine — cannot take stake from anyone, however many nodes they are.
+ * byzantine — cannot take stake from anyone, however many nodes they are. Validators
+ * keep their latest notices and hand them to an aggregator that asks, so that one down or
+ * cut off when a notice went out still hears it.
  */
 
 export const STAKING_EVENTS_TOPIC = 'staking-events'
@@ -26,7 +28,19 @@ export const SlashNoticeSchema = Schema.Struct({
 })
 export type SlashNotice = typeof SlashNoticeSchema.Type
 
-export const stakingKinds = { 'staking.slashed': SlashNoticeSchema } as const
+/** How many of its latest notices a validator keeps for aggregators that ask. */
+export const KEPT_SLASH_NOTICES = 256
+
+/** An aggregator asks a validator for the notices it keeps; the reply is `staking.slash-notices`. */
+const GetSlashNoticesSchema = Schema.Struct({})
+const SlashNoticesSchema = Schema.Struct({ notices: Schema.Array(SlashNoticeSchema).pipe(Schema.maxItems(KEPT_SLASH_NOTICES)) })
+export type SlashNotices = typeof SlashNoticesSchema.Type
+
+export const stakingKinds = {
+  'staking.slashed': SlashNoticeSchema,
+  'staking.get-slash-notices': GetSlashNoticesSchema,
+  'staking.slash-notices': SlashNoticesSchema,
+} as const
 
 /** Two notices of one slash are the same notice, whoever sent them. */
 export const slashNoticeKey = (notice: SlashNotice): string => `${notice.height}/${notice.pubKey}/${notice.reason}/${notice.fractionPpm}`

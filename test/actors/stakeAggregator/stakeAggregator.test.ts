@@ -8,6 +8,7 @@ import { STAKING_EVENTS_TOPIC } from '../../../src/protocols/staking/index.ts'
 import { Keys, Transport } from '../../../src/runtime/services.ts'
 import { scenarioVocabulary } from '../../../src/catalog/index.ts'
 import { check, runYaml } from '../../support/scenarioRun.ts'
+import type { FaultStep } from '../../../src/scenario/types.ts'
 import { fault, nodeOf, simulate } from '../../support/simHarness.ts'
 import { validatorNames, validatorParams } from '../validator/validatorSim.ts'
 
@@ -196,7 +197,7 @@ describe('the stake aggregator and slashes', () => {
    * slashed 1% for downtime (a window of 10 blocks). Returns the LST totals and native
    * unstakes the aggregator sent, the slashes validator-0 saw, and the aggregator's figures.
    */
-  const run = (wrapValidator0: (def: ActorDef) => ActorDef = (def) => def, script: readonly object[] = lstScript) => {
+  const run = (wrapValidator0: (def: ActorDef) => ActorDef = (def) => def, script: readonly object[] = lstScript, faults: readonly FaultStep[] = []) => {
     const sentTotals: string[] = []
     const sentUnstakes: string[] = []
     const aggregator = stakeAggregatorActor(Schema.decodeUnknownSync(StakeAggregatorParamsSchema)({ script }))
@@ -218,7 +219,7 @@ describe('the stake aggregator and slashes', () => {
     const { sim } = simulate({
       nodes,
       duration: 10_000_000,
-      faults: [fault(2_000_000, { type: 'crash', node: 'validator-3' }, 3_000_000)],
+      faults: [fault(2_000_000, { type: 'crash', node: 'validator-3' }, 3_000_000), ...faults],
       observers: [{ onReport: (_at, actor, event, data) => void (actor === 'validator-0' && event === SLASHED && slashes.push(data)) }],
     })
     return { sentTotals, sentUnstakes, slashes, figures: sim.nodes.find((n) => n.spec.id === 'stake-aggregator-0')!.hosts[0]!.figures() }
@@ -230,6 +231,13 @@ describe('the stake aggregator and slashes', () => {
     expect(figures['slashesMirrored']).toBe(1)
     // 100 shares, 1% slashed on chain: restated at once as 99 (in case the 100 lands after
     // the slash), and the next total is 99 + 10, not 110.
+    expect(sentTotals).toEqual(['100000000', '99000000', '109000000'])
+  })
+
+  it('down when the validators told of a slash, hears of it from them once back', () => {
+    // Down from 1 s to 6 s, while validator-3 is slashed; the notices went out then.
+    const { sentTotals, figures } = run(undefined, lstScript, [fault(1_000_000, { type: 'crash', node: 'stake-aggregator-0' }, 5_000_000)])
+    expect(figures['slashesMirrored']).toBe(1)
     expect(sentTotals).toEqual(['100000000', '99000000', '109000000'])
   })
 
