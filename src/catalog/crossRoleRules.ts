@@ -4,6 +4,7 @@ import { VALIDATOR_ROLE, type ValidatorParams } from '../actors/validator/params
 import { namedValidators, StakingGenesisSchema } from '../protocols/staking/index.ts'
 import { formatDuration } from '../runtime/time.ts'
 import type { Problem } from '../scenario/errors.ts'
+import { nodeIdRange } from '../scenario/load.ts'
 import type { CrossRoleRule } from '../scenario/vocabulary.ts'
 
 const aggregatorParam = (name: string) => ['roles', 'stake-aggregator', 'params', name]
@@ -45,13 +46,10 @@ export const genesisStakesNameValidators: CrossRoleRule = (params, nodes) => {
   const validator = params.get(VALIDATOR_ROLE) as ValidatorParams | undefined
   if (validator === undefined) return []
   const validators = nodes.filter((node) => node.role === VALIDATOR_ROLE).map((node) => node.id)
+  const hint = validators.length === 0 ? 'the scenario has no validator nodes' : `name one of ${nodeIdRange(VALIDATOR_ROLE, validators.length)}, or give a validator's public key`
   return namedValidators(validator.staking)
     .filter(({ name }) => !validators.includes(name))
-    .map(({ at, name }) => ({
-      path: ['roles', VALIDATOR_ROLE, 'params', 'staking', ...at],
-      problem: `"${name}" is no validator node of this scenario`,
-      hint: validators.length === 0 ? 'the scenario has no validator nodes' : `name one of ${validators.length === 1 ? validators[0] : `${validators[0]}…${validators.at(-1)}`}, or give a validator's public key`,
-    }))
+    .map(({ at, name }) => ({ path: ['roles', VALIDATOR_ROLE, 'params', 'staking', ...at], problem: `"${name}" is no validator node of this scenario`, hint }))
 }
 
 export const crossRoleRules: readonly CrossRoleRule[] = [stakeAggregatorFitsChain, genesisStakesNameValidators]

@@ -4,8 +4,8 @@
  * Four passes, each reporting the first problem in document order: YAML syntax (the
  * yaml library's positions), shape and values (the schemas in schemas.ts), what only
  * the whole scenario can tell (node ids and roles that faults and links name exist,
- * faults fall within the run), and the vocabulary's rules across roles. Only then is the document normalized: nodes expanded,
- * fault steps ordered in time.
+ * faults fall within the run), and the vocabulary's rules across roles and nodes. Only
+ * then is the document normalized: nodes expanded, fault steps ordered in time.
  */
 import { readFileSync } from 'node:fs'
 import { Either, Schema } from 'effect'
@@ -92,11 +92,12 @@ const rolesInFileOrder = (document: ScenarioDocument, raw: unknown): RoleSpec[] 
 const expandNodes = (roles: readonly RoleSpec[]): NodeSpec[] =>
   roles.flatMap(({ role, count, params }) => Array.from({ length: count }, (_, i) => ({ id: `${role}-${i}`, role, params })))
 
-/** "member-0…member-49, validator-0" — what a user can refer to, without listing fifty ids. */
+/** "member-0…member-49" — the ids of a role's `count` nodes (at least one), without listing fifty. */
+export const nodeIdRange = (role: string, count: number): string => (count === 1 ? `${role}-0` : `${role}-0…${role}-${count - 1}`)
+
+/** "member-0…member-49, validator-0" — what a user can refer to. */
 const definedNodes = (roles: readonly RoleSpec[]): string => {
-  const ranges = roles
-    .filter(({ count }) => count > 0)
-    .map(({ role, count }) => (count === 1 ? `${role}-0` : `${role}-0…${role}-${count - 1}`))
+  const ranges = roles.filter(({ count }) => count > 0).map(({ role, count }) => nodeIdRange(role, count))
   return ranges.length === 0 ? 'this scenario defines no nodes' : `this scenario defines ${ranges.join(', ')}`
 }
 
